@@ -1,0 +1,206 @@
+package io.amlrouter.events;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Bytes to events, for the webhook and for the dry run. Accepts Event Grid schema arrays, single
+ * CloudEvents and CloudEvents batches under any of the three JSON media types (Microsoft's own
+ * receivers accept an object or an array, and the docs show both). A body with any defect is
+ * rejected whole, naming every defect with the index of the event it is in: Event Grid delivers a
+ * batch all or none, so partial acceptance would lose events.
+ */
+public final class EventDecoder {
+
+    private final ObjectMapper mapper;
+    private final JsonLimits limits;
+    private final MlEventMapper typed;
+
+    public EventDecoder(JsonLimits limits, MlEventMapper typed) {
+        this.limits = limits;
+        this.mapper = limits.newMapper();
+        this.typed = typed;
+    }
+
+    /** The strict mapper this decoder parses with (also used to decode single events for the dry run). */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Decodes a delivery. Duplicate ids with identical content are kept once; with different content they are a defect. */
+    public List<Inbound> decode(byte[] body, BodyFormat format) throws EventDecodingException {
+        JsonNode root = parse(body);
+        List<JsonNode> items;
+        if (root.isArray()) {
+            if (root.isEmpty()) {
+                throw new EventDecodingException(new Defect("body", "the array holds no event"));
+            }
+            if (root.size() > limits.maxEvents()) {
+                throw new EventDecodingException(new Defect("body",
+                        "the array holds " + root.size() + " events; at most " + limits.maxEvents() + " are accepted"));
+            }
+            items = new ArrayList<>(root.size());
+            root.forEach(items::add);
+        } else if (root.isObject()) {
+            items = List.of(root);
+        } else {
+            throw new EventDecodingException(new Defect("body",
+                    "expected a JSON array of events or one event object, got " + kind(root)));
+        }
+        boolean array = root.isArray();
+        List<Defect> defects = new ArrayList<>();
+        List<Inbound> out = new ArrayList<>(items.size());
+        Map<String, Integer> firstIndexById = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            String at = array ? "[" + i + "]" : "";
+            JsonNode item = items.get(i);
+            if (!item.isObject()) {
+                defects.add(new Defect(at.isEmpty() ? "body" : at, "expected an event object, got " + kind(item)));
+                continue;
+            }
+            Inbound inbound = decodeEvent((ObjectNode) item, at, format, defects);
+            if (inbound == null) {
+                continue;
+            }
+            Integer first = firstIndexById.putIfAbsent(inbound.id(), i);
+            if (first != null) {
+                if (!items.get(first).equals(item)) {
+                    defects.add(new Defect(at + ".id", "id \"" + inbound.id() + "\" also names event [" + first
+                            + "] with different content"));
+                }
+                continue;
+            }
+            out.add(inbound);
+        }
+        if (!defects.isEmpty()) {
+            throw new EventDecodingException(defects);
+        }
+        return out;
+    }
+
+    /** Parses bytes into a tree under this decoder's limits. */
+    public JsonNode parse(byte[] body) throws EventDecodingException {
+        if (body == null || body.length == 0) {
+            throw new EventDecodingException(new Defect("body", "the body is empty"));
+        }
+        try {
+            JsonNode root = mapper.readTree(body);
+            if (root == null || root.isMissingNode()) {
+                throw new EventDecodingException(new Defect("body", "the body holds no JSON value"));
+            }
+            return root;
+        } catch (StreamConstraintsException e) {
+            throw new EventDecodingException(new Defect("body", "exceeds a parsing limit: " + firstLine(e)));
+        } catch (JsonProcessingException e) {
+            throw new EventDecodingException(new Defect("body", "not valid JSON: " + firstLine(e)
+                    + (e.getLocation() == null ? ""
+                            : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+                                    + ")")));
+        } catch (IOException e) {
+            throw new EventDecodingException(new Defect("body", "unreadable: " + firstLine(e)));
+        }
+    }
+
+    /**
+     * Decodes one event object; adds defects (prefixed by {@code at}) and returns null when it is not
+     * acceptable.
+     */
+    public Inbound decodeEvent(ObjectNode event, String at, BodyFormat format, List<Defect> defects) {
+        boolean cloudEvent = event.has("specversion") || event.has("specVersion")
+                || (format != BodyFormat.JSON && !event.has("eventType"));
+        String prefix = at.isEmpty() ? "" : at + ".";
+        String idField = "id";
+        String typeField = cloudEvent ? "type" : "eventType";
+        int before = defects.size();
+        String id = requiredString(event, idField, prefix, defects);
+        String type = requiredString(event, typeField, prefix, defects);
+        if (defects.size() > before) {
+            return null;
+        }
+        String subject = Json.scalarText(event.get("subject"));
+        String time = Json.scalarText(event.get(cloudEvent ? "time" : "eventTime"));
+        String topic = Json.scalarText(event.get(cloudEvent ? "source" : "topic"));
+        String dataVersion = cloudEvent ? null : Json.scalarText(event.get("dataVersion"));
+        if (type.equalsIgnoreCase(EventTypes.SUBSCRIPTION_VALIDATION)) {
+            JsonNode data = validationData(event.get("data"));
+            String code = Json.text(data, "validationCode");
+            if (code == null || code.isBlank()) {
+                defects.add(new Defect(prefix + "data.validationCode", "missing in the subscription validation event"));
+                return null;
+            }
+            return new Inbound.SubscriptionValidation(id, code, Json.text(data, "validationUrl"));
+        }
+        if (type.equalsIgnoreCase(EventTypes.SUBSCRIPTION_DELETED)) {
+            return new Inbound.SubscriptionDeletion(id, Json.text(event.get("data"), "eventSubscriptionId"));
+        }
+        EventEnvelope env = new EventEnvelope(id, type, subject, time, topic, dataVersion,
+                cloudEvent ? EventSchema.CLOUD_EVENTS : EventSchema.EVENT_GRID,
+                Workspace.fromArmId(topic).orElse(null), event);
+        return new Inbound.Notification(typed.map(env));
+    }
+
+    /** Maps an envelope built elsewhere (synthetic events) to its typed view. */
+    public MlEvent typed(EventEnvelope envelope) {
+        return typed.map(envelope);
+    }
+
+    /** Microsoft's Functions extension sees CloudEvents validation data double-encoded as a JSON string. */
+    private JsonNode validationData(JsonNode data) {
+        if (data != null && data.isTextual()) {
+            try {
+                return mapper.readTree(data.textValue());
+            } catch (IOException e) {
+                return data;
+            }
+        }
+        return data;
+    }
+
+    private static String requiredString(ObjectNode event, String field, String prefix, List<Defect> defects) {
+        JsonNode value = event.get(field);
+        if (value == null || value.isNull()) {
+            defects.add(new Defect(prefix + field, "missing"));
+            return null;
+        }
+        if (!value.isTextual()) {
+            defects.add(new Defect(prefix + field, "must be a string, got " + kind(value)));
+            return null;
+        }
+        if (value.textValue().isBlank()) {
+            defects.add(new Defect(prefix + field, "must not be blank"));
+            return null;
+        }
+        return value.textValue();
+    }
+
+    private static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> node.getNodeType().name().toLowerCase();
+        };
+    }
+
+    private static String firstLine(Exception e) {
+        String msg = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+        if (msg == null) {
+            return e.getClass().getSimpleName();
+        }
+        int nl = msg.indexOf('\n');
+        String line = nl < 0 ? msg : msg.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}

@@ -1,0 +1,48 @@
+package io.amlrouter.events;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An Azure Machine Learning workspace, as named by an event's {@code topic} (Event Grid schema) or
+ * {@code source} (CloudEvents). ARM ids are case-insensitive, so parsing ignores case but keeps the
+ * original spelling of each segment.
+ */
+public record Workspace(String subscriptionId, String resourceGroup, String name) {
+
+    private static final Pattern ARM_ID = Pattern.compile(
+            "^/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.machinelearningservices/workspaces/([^/]+)(?:/.*)?$",
+            Pattern.CASE_INSENSITIVE);
+
+    /** Parses a workspace ARM id (trailing child segments are tolerated); empty when it is not one. */
+    public static Optional<Workspace> fromArmId(String armId) {
+        if (armId == null) {
+            return Optional.empty();
+        }
+        Matcher m = ARM_ID.matcher(armId.trim());
+        return m.matches() ? Optional.of(new Workspace(m.group(1), m.group(2), m.group(3))) : Optional.empty();
+    }
+
+    /** The canonical ARM id of this workspace. */
+    public String armId() {
+        return "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.MachineLearningServices/workspaces/" + name;
+    }
+
+    /** The {@code wsid} parameter of studio links, in the form the Azure ML SDK builds. */
+    public String studioWsid() {
+        return "/subscriptions/" + subscriptionId + "/resourcegroups/" + resourceGroup + "/workspaces/" + name;
+    }
+
+    /** Case-insensitive identity, as ARM compares resource ids. */
+    public String key() {
+        return armId().toLowerCase(Locale.ROOT);
+    }
+
+    /** True when both name the same workspace, ignoring case. */
+    public boolean sameAs(Workspace other) {
+        return other != null && key().equals(other.key());
+    }
+}

@@ -1,0 +1,125 @@
+package io.amlrouter.ingest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import io.amlrouter.events.Channels;
+import io.amlrouter.events.MlEvent;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Puts accepted events on the {@code ml-events} channel and waits for their acknowledgement, which
+ * the router gives only once every action of the event is done (or failed permanently). An event whose
+ * id is already in flight on this replica joins that work instead of starting it twice. The number of
+ * events in flight is bounded: above it, a delivery is refused at once (503) rather than queued.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+
+    /** The outcome of one event's processing: null detail means acknowledged. */
+    record Outcome(boolean acked, String detail) {
+    }
+
+    private final Emitter<MlEvent> emitter;
+    private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlightCount = new AtomicInteger();
+    private final int maxInFlight;
+
+    public EventPublisher(@Channel(Channels.ML_EVENTS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+            Emitter<MlEvent> emitter, IngestConfig config) {
+        this.emitter = emitter;
+        this.maxInFlight = config.maxInFlight();
+    }
+
+    /** Events being processed now on this replica. */
+    public int inFlight() {
+        return inFlightCount.get();
+    }
+
+    /**
+     * Publishes the events and answers with each one's state once all are acknowledged or the
+     * deadline passes, whichever comes first. Null when the replica is too busy to take them.
+     */
+    Uni<List<EventState>> publish(List<MlEvent> events, Duration deadline) {
+        int fresh = (int) events.stream().filter(e -> !inFlight.containsKey(e.id())).count();
+        if (inFlightCount.addAndGet(fresh) > maxInFlight) {
+            inFlightCount.addAndGet(-fresh);
+            return Uni.createFrom().nullItem();
+        }
+        int reserved = fresh;
+        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(events.size());
+        for (MlEvent event : events) {
+            CompletableFuture<Outcome> mine = new CompletableFuture<>();
+            CompletableFuture<Outcome> running = inFlight.putIfAbsent(event.id(), mine);
+            if (running != null) {
+                LOG.debugf("Event %s is already being processed; this delivery joins it", event.id());
+                outcomes.add(running);
+                continue;
+            }
+            reserved--;
+            mine.whenComplete((o, t) -> {
+                inFlight.remove(event.id(), mine);
+                inFlightCount.decrementAndGet();
+            });
+            outcomes.add(mine);
+            send(event, mine);
+        }
+        if (reserved != 0) {
+            // Another delivery started or finished one of these ids between the count and the loop.
+            inFlightCount.addAndGet(-reserved);
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
+        return Uni.createFrom().completionStage(all)
+                .ifNoItem().after(deadline).recoverWithItem(() -> null)
+                .onFailure().recoverWithNull()
+                .map(ignored -> states(events, outcomes));
+    }
+
+    private void send(MlEvent event, CompletableFuture<Outcome> outcome) {
+        Message<MlEvent> message = Message.of(event,
+                () -> {
+                    outcome.complete(new Outcome(true, null));
+                    return CompletableFuture.completedFuture(null);
+                },
+                reason -> {
+                    outcome.complete(new Outcome(false, reason == null ? "not processed" : String.valueOf(reason.getMessage())));
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            emitter.send(message);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not hand event %s to the router: %s", event.id(), e.getMessage());
+            outcome.complete(new Outcome(false, "the router cannot take events now"));
+        }
+    }
+
+    private static List<EventState> states(List<MlEvent> events, List<CompletableFuture<Outcome>> outcomes) {
+        List<EventState> states = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            MlEvent e = events.get(i);
+            Outcome o = outcomes.get(i).getNow(null);
+            if (o == null) {
+                states.add(new EventState(e.id(), e.type(), EventState.PENDING, "still being processed at the deadline"));
+            } else if (o.acked()) {
+                states.add(new EventState(e.id(), e.type(), EventState.DONE, null));
+            } else {
+                states.add(new EventState(e.id(), e.type(), EventState.FAILED, o.detail()));
+            }
+        }
+        return states;
+    }
+}

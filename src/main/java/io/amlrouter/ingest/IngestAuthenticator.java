@@ -1,0 +1,130 @@
+package io.amlrouter.ingest;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.amlrouter.security.Jwks;
+import io.amlrouter.security.JwtValidator;
+import io.amlrouter.security.SharedKeys;
+import io.amlrouter.security.TokenCheck;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * Decides whether a delivery comes from our Event Grid subscription: a shared key (query parameter
+ * {@code key} or header {@code X-Event-Key}) or an Entra bearer token; either suffices when both are
+ * configured. With neither configured the service refuses to start, unless the development switch is
+ * on, and then says so loudly.
+ */
+@Startup
+@ApplicationScoped
+public class IngestAuthenticator {
+
+    private static final Logger LOG = Logger.getLogger(IngestAuthenticator.class);
+
+    private final SharedKeys keys;
+    private final Optional<JwtValidator> entra;
+    private final boolean open;
+
+    public IngestAuthenticator(IngestConfig config) {
+        IngestConfig.Auth auth = config.auth();
+        this.keys = new SharedKeys(auth.keys().orElse(List.of()));
+        this.entra = auth.entra().tenantId().filter(t -> !t.isBlank()).map(tenant -> entraValidator(tenant, auth.entra()));
+        this.open = keys.isEmpty() && entra.isEmpty();
+        if (open && !auth.allowUnauthenticated()) {
+            throw new ConfigurationException("Ingest authentication is not configured. Set ingest.auth.keys "
+                    + "(INGEST_AUTH_KEYS, comma-separated shared keys) and/or ingest.auth.entra.tenant-id with "
+                    + "ingest.auth.entra.audiences (INGEST_AUTH_ENTRA_TENANT_ID, INGEST_AUTH_ENTRA_AUDIENCES). "
+                    + "For local development only, ingest.auth.allow-unauthenticated=true turns the check off.");
+        }
+        if (open) {
+            LOG.warn("""
+
+                    ************************************************************************
+                    *  INGEST AUTHENTICATION IS OFF: POST /events accepts anyone.          *
+                    *  This is the development mode (ingest.auth.allow-unauthenticated).   *
+                    *  Never run like this where Event Grid or anyone else can reach you.  *
+                    ************************************************************************""");
+        } else {
+            LOG.infof("Ingest authentication: %d shared key(s)%s", keys.size(),
+                    entra.isPresent() ? ", Entra ID tokens for tenant " + auth.entra().tenantId().get() : "");
+        }
+    }
+
+    private static JwtValidator entraValidator(String tenant, IngestConfig.Entra config) {
+        List<String> audiences = config.audiences().orElse(List.of());
+        if (audiences.isEmpty()) {
+            throw new ConfigurationException("ingest.auth.entra.tenant-id is set but ingest.auth.entra.audiences is not "
+                    + "(INGEST_AUTH_ENTRA_AUDIENCES): list the webhook app's application id and/or id URI.");
+        }
+        String host = config.authorityHost().replaceAll("/+$", "");
+        URI jwksUrl = config.jwksUrl().orElse(URI.create(host + "/" + tenant + "/discovery/v2.0/keys"));
+        List<String> issuers = config.issuers()
+                .orElse(List.of("https://sts.windows.net/" + tenant + "/", host + "/" + tenant + "/v2.0"));
+        Jwks jwks = new Jwks(jwksUrl, Clock.systemUTC(), Duration.ofHours(24),
+                config.jwksRefetchCooldown());
+        return new JwtValidator(jwks, new JwtValidator.Expectations(issuers, audiences,
+                Optional.of(config.requiredRole()).filter(r -> !r.isBlank()), config.clockSkew()), Clock.systemUTC());
+    }
+
+    /** True when no credential is configured (development switch on). */
+    public boolean isOpen() {
+        return open;
+    }
+
+    CompletionStage<AuthDecision> authenticate(String queryKey, String headerKey, String authorization) {
+        if (open) {
+            return done(new AuthDecision.Allowed("development mode"));
+        }
+        boolean keyGiven = queryKey != null || headerKey != null;
+        if (keyGiven && !keys.isEmpty() && (keys.matches(queryKey) | keys.matches(headerKey))) {
+            return done(new AuthDecision.Allowed("shared key"));
+        }
+        String token = bearer(authorization);
+        if (token != null && entra.isPresent()) {
+            return entra.get().check(token).thenApply(IngestAuthenticator::decision);
+        }
+        if (keyGiven) {
+            return done(new AuthDecision.Denied("the key is not valid"));
+        }
+        return done(new AuthDecision.Denied(entra.isPresent() && keys.isEmpty()
+                ? "an Entra bearer token is required"
+                : "a key (query parameter \"key\" or header X-Event-Key)" + (entra.isPresent() ? " or an Entra bearer token" : "")
+                        + " is required"));
+    }
+
+    private static AuthDecision decision(TokenCheck check) {
+        if (check instanceof TokenCheck.Valid v) {
+            return new AuthDecision.Allowed("Entra token of " + v.appId());
+        }
+        if (check instanceof TokenCheck.Unavailable u) {
+            return new AuthDecision.Unavailable(u.reason());
+        }
+        return new AuthDecision.Denied(((TokenCheck.Invalid) check).reason());
+    }
+
+    boolean expectsBearer() {
+        return entra.isPresent();
+    }
+
+    private static String bearer(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String a = authorization.trim();
+        return a.regionMatches(true, 0, "Bearer ", 0, 7) ? a.substring(7).trim() : null;
+    }
+
+    private static CompletionStage<AuthDecision> done(AuthDecision d) {
+        return CompletableFuture.completedFuture(d);
+    }
+}

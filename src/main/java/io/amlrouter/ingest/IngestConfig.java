@@ -1,0 +1,133 @@
+package io.amlrouter.ingest;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The Event Grid webhook ({@code POST /events}). Environment variables follow the usual mapping, e.g.
+ * {@code ingest.auth.keys} is {@code INGEST_AUTH_KEYS}. The body size limit is Quarkus'
+ * {@code quarkus.http.limits.max-body-size} (1M here, Event Grid's own maximum).
+ */
+@ConfigMapping(prefix = "ingest")
+public interface IngestConfig {
+
+    /**
+     * How long a delivery may wait for its events' actions before it is answered 503 (the actions go
+     * on; the redelivery finds them done). Event Grid gives up on an answer after 30 s. Defaults to 20s.
+     */
+    @WithDefault("20s")
+    Duration deadline();
+
+    /** The {@code Retry-After} sent with every 503. Defaults to 30s. */
+    @WithDefault("30s")
+    Duration retryAfter();
+
+    /**
+     * Events processed at once on this replica; a delivery that would exceed it is answered 503 at
+     * once, so memory stays bounded under a flood. Defaults to 1000.
+     */
+    @WithDefault("1000")
+    int maxInFlight();
+
+    /** The studio host used to build run links ({@code ml.azure.cn}, {@code ml.azure.us} in sovereign clouds). Defaults to https://ml.azure.com. */
+    @WithDefault("https://ml.azure.com")
+    String studioUrl();
+
+    /** Bounds on parsing a body. */
+    Json json();
+
+    /** Who may deliver. */
+    Auth auth();
+
+    /** The CloudEvents abuse-protection handshake ({@code OPTIONS /events}). */
+    Handshake handshake();
+
+    interface Json {
+        /** Events in one delivery. Defaults to 5000 (Event Grid's maximum batch). */
+        @WithDefault("5000")
+        int maxEvents();
+
+        /** JSON nesting depth. Defaults to 64. */
+        @WithDefault("64")
+        int maxNestingDepth();
+
+        /** Characters in one JSON number. Defaults to 100. */
+        @WithDefault("100")
+        int maxNumberLength();
+
+        /** Characters in one property name. Defaults to 1024. */
+        @WithDefault("1024")
+        int maxNameLength();
+    }
+
+    interface Auth {
+        /**
+         * Shared keys, accepted in the query parameter {@code key} (Event Grid's query-string secret) or
+         * the header {@code X-Event-Key}. Several may be valid at once, for rotation. Comma-separated in
+         * {@code INGEST_AUTH_KEYS}. No default.
+         */
+        Optional<List<String>> keys();
+
+        /** Microsoft Entra ID bearer tokens (Entra-protected Event Grid delivery). */
+        Entra entra();
+
+        /**
+         * Development only: accept unauthenticated deliveries when neither keys nor Entra are
+         * configured. Without it such a configuration refuses to start. Defaults to false (true in the
+         * dev profile).
+         */
+        @WithDefault("false")
+        boolean allowUnauthenticated();
+    }
+
+    interface Entra {
+        /** The tenant that issues the tokens. Setting it turns Entra checking on. No default. */
+        Optional<String> tenantId();
+
+        /** Accepted audiences: the webhook app's application id and/or application id URI. Required with a tenant. */
+        Optional<List<String>> audiences();
+
+        /** The app role the token must carry. Defaults to AzureEventGridSecureWebhookSubscriber. */
+        @WithDefault("AzureEventGridSecureWebhookSubscriber")
+        String requiredRole();
+
+        /** Entra's host; other clouds use e.g. https://login.microsoftonline.us. Defaults to https://login.microsoftonline.com. */
+        @WithDefault("https://login.microsoftonline.com")
+        String authorityHost();
+
+        /** Where the signing keys are published. Defaults to {authority-host}/{tenant}/discovery/v2.0/keys. */
+        Optional<URI> jwksUrl();
+
+        /**
+         * Accepted issuers. Defaults to both Entra forms for the tenant:
+         * https://sts.windows.net/{tenant}/ (v1 tokens) and {authority-host}/{tenant}/v2.0 (v2 tokens).
+         */
+        Optional<List<String>> issuers();
+
+        /**
+         * The least time between two fetches of the signing keys caused by tokens naming an unknown key
+         * id (Entra rotates keys; made-up key ids must not flood it). Defaults to 1m.
+         */
+        @WithDefault("1m")
+        Duration jwksRefetchCooldown();
+
+        /** Tolerated clock difference on expiry and not-before. Defaults to 5m. */
+        @WithDefault("5m")
+        Duration clockSkew();
+    }
+
+    interface Handshake {
+        /** Origins ({@code WebHook-Request-Origin}) we consent to receive from; {@code *} for any. Defaults to *. */
+        @WithDefault("*")
+        List<String> allowedOrigins();
+
+        /** The {@code WebHook-Allowed-Rate} we answer: requests per minute, or {@code *}. Defaults to *. */
+        @WithDefault("*")
+        String allowedRate();
+    }
+}

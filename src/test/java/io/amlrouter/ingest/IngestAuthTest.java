@@ -1,0 +1,144 @@
+package io.amlrouter.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import io.amlrouter.support.TestData;
+import io.amlrouter.support.TestTokens;
+import io.amlrouter.support.WireMockResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Shared keys (query or header, two valid at once for rotation) and Entra bearer tokens checked
+ * against a JWKS served by a local WireMock: right and wrong audience, issuer, role, expiry, signature.
+ */
+@QuarkusTest
+class IngestAuthTest {
+
+    static final byte[] EVENT = TestData.bytes("events/cloudevents/RunCompleted.json");
+
+    private static io.restassured.response.ValidatableResponse post(io.restassured.specification.RequestSpecification spec) {
+        return spec.contentType("application/cloudevents+json; charset=utf-8").body(EVENT).post("/events").then();
+    }
+
+    @Test
+    void noCredentialIs401ProblemJson() {
+        post(given()).statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer")
+                .body("title", equalTo("Unauthorized"))
+                .body("detail", containsString("is required"));
+    }
+
+    @Test
+    void wrongKeyIs401() {
+        post(given().queryParam("key", "not-the-key")).statusCode(401).body("detail", equalTo("the key is not valid"));
+        post(given().header("X-Event-Key", "test-key-1x")).statusCode(401);
+    }
+
+    @Test
+    void eitherRotationKeyIsAcceptedInQueryOrHeader() {
+        post(given().queryParam("key", "test-key-1")).statusCode(200);
+        post(given().queryParam("key", "test-key-2")).statusCode(200);
+        post(given().header("X-Event-Key", "test-key-2")).statusCode(200);
+    }
+
+    @Test
+    void validationHandshakeNeedsTheCredentialToo() {
+        given().contentType("application/json").body(TestData.bytes("events/system/validation.json"))
+                .post("/events").then().statusCode(401);
+    }
+
+    @Test
+    void aValidEntraTokenIsAccepted() {
+        post(bearer(TestTokens.sign(TestTokens.eventGridClaims()))).statusCode(200);
+    }
+
+    @Test
+    void theAppIdIsAnAcceptedAudienceAndV2IssuerToo() {
+        post(bearer(token(c -> {
+            c.put("aud", TestTokens.APP_ID);
+            c.put("iss", "https://login.microsoftonline.com/" + TestTokens.TENANT + "/v2.0");
+        }))).statusCode(200);
+    }
+
+    @Test
+    void wrongAudienceIs401() {
+        post(bearer(token(c -> c.put("aud", "api://someone-else")))).statusCode(401)
+                .body("detail", containsString("audience"));
+    }
+
+    @Test
+    void wrongIssuerIs401() {
+        post(bearer(token(c -> c.put("iss", "https://sts.windows.net/another-tenant/")))).statusCode(401)
+                .body("detail", containsString("issuer"));
+    }
+
+    @Test
+    void missingRoleIs401() {
+        post(bearer(token(c -> c.put("roles", List.of("SomethingElse"))))).statusCode(401)
+                .body("detail", containsString("AzureEventGridSecureWebhookSubscriber"));
+    }
+
+    @Test
+    void expiredTokenIs401() {
+        post(bearer(token(c -> c.put("exp", Instant.now().minusSeconds(3600).getEpochSecond())))).statusCode(401)
+                .body("detail", equalTo("token expired"));
+    }
+
+    @Test
+    void tokenNotYetValidIs401() {
+        post(bearer(token(c -> c.put("nbf", Instant.now().plusSeconds(3600).getEpochSecond())))).statusCode(401)
+                .body("detail", equalTo("token not yet valid"));
+    }
+
+    @Test
+    void forgedSignatureIs401() {
+        post(bearer(TestTokens.signWithUntrustedKey(TestTokens.eventGridClaims()))).statusCode(401)
+                .body("detail", equalTo("bad signature"));
+    }
+
+    @Test
+    void unsignedTokenIs401() {
+        String[] parts = TestTokens.sign(TestTokens.eventGridClaims()).split("\\.");
+        String none = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"none\",\"kid\":\"test-key-1\"}".getBytes());
+        post(bearer(none + "." + parts[1] + ".")).statusCode(401).body("detail", containsString("algorithm"));
+    }
+
+    @Test
+    void unknownKeyIdIs401() {
+        post(bearer(TestTokens.signWithKid(TestTokens.eventGridClaims(), "no-such-key"))).statusCode(401)
+                .body("detail", containsString("unknown key"));
+    }
+
+    @Test
+    void signingKeysUnreachableIs503NeverA401() {
+        WireMockResource.failJwks();
+        try {
+            post(bearer(TestTokens.signWithKid(TestTokens.eventGridClaims(), "rotated-key"))).statusCode(503)
+                    .header("Retry-After", "30")
+                    .body("title", equalTo("Credential check unavailable"));
+        } finally {
+            WireMockResource.serveJwks();
+        }
+        post(bearer(TestTokens.sign(TestTokens.eventGridClaims()))).statusCode(200);
+    }
+
+    private static io.restassured.specification.RequestSpecification bearer(String token) {
+        return given().header("Authorization", "Bearer " + token);
+    }
+
+    private static String token(Consumer<Map<String, Object>> change) {
+        Map<String, Object> claims = TestTokens.eventGridClaims();
+        change.accept(claims);
+        return TestTokens.sign(claims);
+    }
+}

@@ -1,0 +1,124 @@
+package io.amlrouter.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * One WireMock server for the whole test run, on plain HTTP and on HTTPS with a certificate made at
+ * test time by keytool (azure-identity refuses plain-HTTP authorities). It stands in for the Entra
+ * signing-key endpoint (JWKS), and for the Entra token endpoint, Azure Resource Manager and webhook
+ * receivers in the action tests. Tests register stubs on {@link #server()} and remove them after.
+ */
+public class WireMockResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String STORE_PASSWORD = "changeit";
+
+    private static WireMockServer server;
+    private static Path trustStore;
+    private static StubMapping jwksStub;
+
+    public static WireMockServer server() {
+        return server;
+    }
+
+    public static Path trustStore() {
+        return trustStore;
+    }
+
+    public static String httpUrl() {
+        return "http://localhost:" + server.port();
+    }
+
+    public static String httpsUrl() {
+        return "https://localhost:" + server.httpsPort();
+    }
+
+    public static String jwksPath() {
+        return "/" + TestTokens.TENANT + "/discovery/v2.0/keys";
+    }
+
+    /** Serves the trusted test JWKS again (after a test replaced it). */
+    public static void serveJwks() {
+        if (jwksStub != null) {
+            server.removeStub(jwksStub);
+        }
+        jwksStub = server.stubFor(jwksMapping().willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(TestTokens.jwks())));
+    }
+
+    /** Makes the JWKS endpoint fail until {@link #serveJwks()}. */
+    public static void failJwks() {
+        if (jwksStub != null) {
+            server.removeStub(jwksStub);
+        }
+        jwksStub = server.stubFor(jwksMapping().willReturn(aResponse().withStatus(503)));
+    }
+
+    private static MappingBuilder jwksMapping() {
+        return get(urlPathEqualTo(jwksPath())).atPriority(1);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            Path dir = Files.createTempDirectory("wiremock-tls");
+            Path keyStore = dir.resolve("server.p12");
+            Path cert = dir.resolve("server.crt");
+            trustStore = dir.resolve("trust.p12");
+            keytool("-genkeypair", "-alias", "wm", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                    "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", keyStore.toString(),
+                    "-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
+            keytool("-exportcert", "-alias", "wm", "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
+                    "-file", cert.toString());
+            keytool("-importcert", "-noprompt", "-alias", "wm", "-file", cert.toString(), "-keystore",
+                    trustStore.toString(), "-storetype", "PKCS12", "-storepass", STORE_PASSWORD);
+            server = new WireMockServer(options().dynamicPort().dynamicHttpsPort()
+                    .keystorePath(keyStore.toString()).keystorePassword(STORE_PASSWORD)
+                    .keyManagerPassword(STORE_PASSWORD).keystoreType("PKCS12"));
+            server.start();
+            serveJwks();
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot start WireMock", e);
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("ingest.auth.entra.tenant-id", TestTokens.TENANT);
+        config.put("ingest.auth.entra.audiences", TestTokens.APP_ID_URI + "," + TestTokens.APP_ID);
+        config.put("ingest.auth.entra.jwks-url", httpUrl() + jwksPath());
+        config.put("ingest.auth.entra.jwks-refetch-cooldown", "0s");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    private static void keytool(String... args) throws IOException, InterruptedException {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        List<String> command = new java.util.ArrayList<>(List.of(keytool));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+    }
+}
