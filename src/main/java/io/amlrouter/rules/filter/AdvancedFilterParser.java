@@ -1,5 +1,7 @@
 package io.amlrouter.rules.filter;
 
+import io.amlrouter.rules.Suggestions;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

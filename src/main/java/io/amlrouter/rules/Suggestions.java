@@ -1,4 +1,4 @@
-package io.amlrouter.rules.filter;
+package io.amlrouter.rules;
 
 import java.util.List;
 import java.util.Locale;
@@ -8,12 +8,12 @@ import java.util.Optional;
  * "Did you mean …?" for misspelt keys and operator names. A suggestion is offered only when it is close: same name in
  * another case, a prefix of the other name (a truncated {@code subjectBegin}), or a small edit distance.
  */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {
     }
 
-    static Optional<String> closest(String input, List<String> candidates) {
+    public static Optional<String> closest(String input, List<String> candidates) {
         String typed = input.toLowerCase(Locale.ROOT);
         String best = null;
         int bestScore = Integer.MAX_VALUE;

@@ -1,0 +1,164 @@
+package io.amlrouter.rules.action;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.StrictObject;
+import io.amlrouter.rules.template.CompiledTemplate;
+import io.amlrouter.rules.template.RenderException;
+import io.amlrouter.rules.template.TemplateContext;
+import io.amlrouter.rules.template.TemplateScope;
+import io.amlrouter.rules.template.Templates;
+
+/**
+ * {@code email}: a mail to static or event-derived recipients, with a built-in template or inline
+ * HTML/text. Addresses are validated (static ones at load, templated ones at render), header values
+ * lose CR/LF and control characters, and event values are HTML-escaped in HTML bodies.
+ */
+public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, List<CompiledTemplate> bcc,
+        CompiledTemplate subject, CompiledTemplate html, CompiledTemplate text, String template, int maxRecipients)
+        implements ActionSpec {
+
+    static final List<String> KEYS = List.of("to", "cc", "bcc", "subject", "template", "html", "text");
+
+    private static final Pattern ADDRESS = Pattern.compile(
+            "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]+");
+    private static final Pattern SEPARATORS = Pattern.compile("[,;]");
+
+    @Override
+    public ActionKind kind() {
+        return ActionKind.EMAIL;
+    }
+
+    @Override
+    public RenderedAction render(ActionContext context) throws RenderException {
+        TemplateContext t = context.templates();
+        List<String> toAddresses = addresses(to, t, "to");
+        List<String> ccAddresses = addresses(cc, t, "cc");
+        List<String> bccAddresses = addresses(bcc, t, "bcc");
+        if (toAddresses.isEmpty()) {
+            throw new RenderException("no recipient in \"to\" after rendering");
+        }
+        int total = toAddresses.size() + ccAddresses.size() + bccAddresses.size();
+        if (total > maxRecipients) {
+            throw new RenderException(total + " recipients, more than the limit of " + maxRecipients);
+        }
+        String renderedSubject = headerValue(subject.render(t));
+        return new RenderedEmail(toAddresses, ccAddresses, bccAddresses, renderedSubject,
+                html == null ? null : html.render(t), text == null ? null : text.render(t));
+    }
+
+    private static List<String> addresses(List<CompiledTemplate> templates, TemplateContext t, String field)
+            throws RenderException {
+        Set<String> out = new LinkedHashSet<>();
+        for (CompiledTemplate template : templates) {
+            for (String part : SEPARATORS.split(template.render(t))) {
+                String address = headerValue(part);
+                if (address.isEmpty()) {
+                    continue;
+                }
+                if (!ADDRESS.matcher(address).matches()) {
+                    throw new RenderException(field + ": \"" + address + "\" (from " + template.source()
+                            + ") is not a mail address");
+                }
+                out.add(address);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** A header value: control characters (CR, LF, ...) become spaces, runs collapse, ends trimmed. */
+    static String headerValue(String value) {
+        return CONTROL.matcher(value).replaceAll(" ").replaceAll(" {2,}", " ").strip();
+    }
+
+    /** Reads an {@code email} action. */
+    static Optional<ActionSpec> parse(StrictObject o, TemplateScope scope, Templates templates,
+            BuiltInEmailTemplates builtIns, ActionSettings settings) {
+        Diagnostics d = o.diagnostics();
+        int before = d.errors().size();
+        List<CompiledTemplate> to = recipients(o, "to", true, scope, templates);
+        List<CompiledTemplate> cc = recipients(o, "cc", false, scope, templates);
+        List<CompiledTemplate> bcc = recipients(o, "bcc", false, scope, templates);
+        long staticCount = java.util.stream.Stream.of(to, cc, bcc).flatMap(List::stream)
+                .filter(CompiledTemplate::isConstant).count();
+        if (staticCount > settings.maxRecipients()) {
+            d.error(o.path(), staticCount + " recipients, more than the limit of " + settings.maxRecipients()
+                    + " (email.max-recipients)");
+        }
+        Optional<String> templateName = o.string("template", false);
+        boolean inline = o.has("html") || o.has("text");
+        CompiledTemplate subject = o.string("subject", false)
+                .flatMap(s -> templates.compile(s, false, o.path("subject"), scope, d)).orElse(null);
+        CompiledTemplate html = null;
+        CompiledTemplate text = null;
+        if (templateName.isPresent() && inline) {
+            d.error(o.path(), "give either \"template\" (a built-in) or inline \"html\"/\"text\", not both");
+        } else if (templateName.isPresent()) {
+            var builtIn = builtIns.get(templateName.get());
+            if (builtIn.isEmpty()) {
+                d.error(o.path("template"), "unknown template \"" + templateName.get() + "\"; built-in templates: "
+                        + String.join(", ", builtIns.names()));
+            } else if (!builtIn.get().supports(scope)) {
+                d.error(o.path("template"), "template \"" + builtIn.get().name() + "\" is made for "
+                        + builtIn.get().types() + ", but this rule can match "
+                        + (scope.isKnown() ? scope.types().toString() : "any event type")
+                        + "; limit filter.includedEventTypes or use template \"generic\"");
+            } else {
+                html = builtIn.get().html();
+                text = builtIn.get().text();
+                if (subject == null) {
+                    subject = builtIn.get().subject();
+                }
+            }
+        } else if (inline) {
+            html = o.string("html", false).flatMap(s -> templates.compile(s, true, o.path("html"), scope, d)).orElse(null);
+            text = o.string("text", false).flatMap(s -> templates.compile(s, false, o.path("text"), scope, d)).orElse(null);
+            if (subject == null && !o.has("subject")) {
+                d.error(o.path("subject"), "is required with inline html/text");
+            }
+        } else {
+            d.error(o.path(), "needs \"template\" (one of " + String.join(", ", builtIns.names())
+                    + ") or inline \"html\"/\"text\"");
+        }
+        if (d.errors().size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new EmailAction(to, cc, bcc, subject, html, text, templateName.orElse(null),
+                settings.maxRecipients()));
+    }
+
+    private static List<CompiledTemplate> recipients(StrictObject o, String key, boolean required, TemplateScope scope,
+            Templates templates) {
+        Optional<List<String>> values = o.strings(key, required);
+        if (values.isEmpty()) {
+            return List.of();
+        }
+        List<CompiledTemplate> out = new ArrayList<>();
+        List<String> list = values.get();
+        for (int i = 0; i < list.size(); i++) {
+            String path = o.path(key) + (list.size() > 1 || o.node(key).map(n -> n.isArray()).orElse(false) ? "[" + i + "]" : "");
+            Optional<CompiledTemplate> t = templates.compile(list.get(i), false, path, scope, o.diagnostics());
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (t.get().isConstant()) {
+                for (String part : SEPARATORS.split(list.get(i))) {
+                    String address = part.strip();
+                    if (!address.isEmpty() && !ADDRESS.matcher(address).matches()) {
+                        o.diagnostics().error(path, "\"" + address + "\" is not a mail address");
+                    }
+                }
+            }
+            out.add(t.get());
+        }
+        return List.copyOf(out);
+    }
+}
