@@ -72,7 +72,7 @@ in_range maxDeliveryAttempts "$maxDeliveryAttempts" 1 30
 in_range eventTimeToLiveInMinutes "$eventTimeToLiveInMinutes" 1 1440
 in_range maxEventsPerBatch "$maxEventsPerBatch" 1 5000
 in_range preferredBatchSizeInKilobytes "$preferredBatchSizeInKilobytes" 1 1024
-(( ${#eventSubscriptionName} >= 3 && ${#eventSubscriptionName} <= 64 )) || die "--eventSubscriptionName must be 3-64 characters"
+[[ "$eventSubscriptionName" =~ ^[A-Za-z0-9-]{3,64}$ ]] || die "--eventSubscriptionName must be 3-64 letters, digits or hyphens"
 
 # run: execute an az command, or print it with secrets masked under --dry-run.
 # query WHAT CMD...: for a command whose output is needed; under --dry-run it yields "<WHAT>".
