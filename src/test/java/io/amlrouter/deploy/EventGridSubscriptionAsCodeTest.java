@@ -1,0 +1,249 @@
+package io.amlrouter.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the Event Grid subscription as code in step: the Bicep template, the {@code az} script and
+ * the parameter table in deploy/eventgrid/README.md must name the same parameters with the same
+ * defaults, and both files must hand every parameter to the same Event Grid setting. Plain JUnit:
+ * it reads the three files, nothing is deployed.
+ */
+class EventGridSubscriptionAsCodeTest {
+
+    private static final Path DIR = Path.of("deploy", "eventgrid");
+    private static final List<String> AML_EVENT_TYPES = List.of(
+            "Microsoft.MachineLearningServices.RunCompleted",
+            "Microsoft.MachineLearningServices.RunStatusChanged",
+            "Microsoft.MachineLearningServices.ModelRegistered",
+            "Microsoft.MachineLearningServices.ModelDeployed",
+            "Microsoft.MachineLearningServices.DatasetDriftDetected");
+    /** The only script parameter without a Bicep twin: Bicep gets it from the deployment scope. */
+    private static final String SCRIPT_ONLY = "resourceGroup";
+
+    private static String bicep;
+    private static String script;
+    private static Map<String, BicepParam> bicepParams;
+    private static Map<String, String> scriptParams;
+    private static Map<String, DocRow> docRows;
+
+    record BicepParam(String name, String type, String defaultValue, List<String> decorators) {}
+
+    record DocRow(String name, String defaultCell) {}
+
+    @BeforeAll
+    static void readFiles() throws IOException {
+        bicep = Files.readString(DIR.resolve("main.bicep"));
+        script = Files.readString(DIR.resolve("create-subscription.sh"));
+        bicepParams = parseBicep(bicep);
+        scriptParams = parseScript(script);
+        docRows = parseDocTable(Files.readString(DIR.resolve("README.md")));
+    }
+
+    @Test
+    void sameParameterNamesEverywhere() {
+        assertThat(bicepParams).isNotEmpty();
+        assertThat(scriptParams.keySet()).containsExactlyInAnyOrderElementsOf(withScriptOnly(bicepParams.keySet()));
+        assertThat(docRows.keySet()).containsExactlyInAnyOrderElementsOf(scriptParams.keySet());
+        assertThat(bicepParams).doesNotContainKey(SCRIPT_ONLY);
+        assertThat(docRows.get(SCRIPT_ONLY).defaultCell()).contains("script only");
+    }
+
+    @Test
+    void sameDefaultsEverywhere() {
+        for (BicepParam p : bicepParams.values()) {
+            String expected = p.defaultValue() == null ? "" : normalise(p.defaultValue());
+            String cell = docRows.get(p.name()).defaultCell();
+            if (p.type().equals("array")) {
+                continue; // includedEventTypes, checked on its own below
+            }
+            assertThat(scriptDefault(p.name())).as("script default of %s", p.name()).isEqualTo(expected);
+            if (expected.isEmpty()) {
+                assertThat(cell).as("docs default of %s", p.name()).matches("\\((required|empty).*");
+            } else {
+                assertThat(cell).as("docs default of %s", p.name()).contains("`" + expected + "`");
+            }
+        }
+    }
+
+    @Test
+    void retryPolicyIsThirtyAttemptsOverADay() {
+        assertThat(bicepParams.get("maxDeliveryAttempts").defaultValue()).isEqualTo("30");
+        assertThat(bicepParams.get("eventTimeToLiveInMinutes").defaultValue()).isEqualTo("1440");
+        assertThat(scriptParams).containsEntry("maxDeliveryAttempts", "30").containsEntry("eventTimeToLiveInMinutes", "1440");
+        assertThat(docRows.get("maxDeliveryAttempts").defaultCell()).isEqualTo("`30`");
+        assertThat(docRows.get("eventTimeToLiveInMinutes").defaultCell()).isEqualTo("`1440`");
+    }
+
+    @Test
+    void theFiveAzureMlEventTypesByDefault() {
+        assertThat(bicepList(bicepParams.get("includedEventTypes").defaultValue()))
+                .containsExactlyElementsOf(AML_EVENT_TYPES);
+        assertThat(scriptParams.get("includedEventTypes").split(" ")).containsExactlyElementsOf(AML_EVENT_TYPES);
+        String cell = docRows.get("includedEventTypes").defaultCell();
+        for (String type : AML_EVENT_TYPES) {
+            assertThat(cell).contains("`" + type.substring(type.lastIndexOf('.') + 1) + "`");
+        }
+    }
+
+    @Test
+    void sameAllowedValuesAndRanges() {
+        assertThat(allowed("deliveryAuth")).containsExactly("queryKey", "entra");
+        assertThat(script).contains("  queryKey)", "  entra)");
+        assertThat(allowed("eventDeliverySchema")).containsExactly("EventGridSchema", "CloudEventSchemaV1_0");
+        assertThat(script).contains("EventGridSchema|CloudEventSchemaV1_0)");
+        for (BicepParam p : bicepParams.values()) {
+            String min = decorator(p, "minValue"), max = decorator(p, "maxValue");
+            if (min != null) {
+                assertThat(script).as("range check of %s", p.name())
+                        .contains("in_range %s \"$%s\" %s %s".formatted(p.name(), p.name(), min, max));
+            }
+        }
+        assertThat(decorator(bicepParams.get("ingestKey"), "secure")).isNotNull();
+    }
+
+    @Test
+    void bothFilesFeedTheSameEventGridSettings() {
+        // property in main.bicep <- parameter <- az flag in create-subscription.sh
+        Map<String, String> bicepToFlag = Map.of(
+                "maxDeliveryAttempts", "--max-delivery-attempts \"$maxDeliveryAttempts\"",
+                "eventTimeToLiveInMinutes", "--event-ttl \"$eventTimeToLiveInMinutes\"",
+                "maxEventsPerBatch", "--max-events-per-batch \"$maxEventsPerBatch\"",
+                "preferredBatchSizeInKilobytes", "--preferred-batch-size-in-kilobytes \"$preferredBatchSizeInKilobytes\"",
+                "eventDeliverySchema", "--event-delivery-schema \"${eventDeliverySchema,,}\"",
+                "includedEventTypes", "--included-event-types \"${eventTypes[@]}\"");
+        bicepToFlag.forEach((name, flag) -> {
+            assertThat(bicep).contains(name + ": " + name);
+            assertThat(script).contains(flag);
+        });
+        assertThat(bicep).contains(
+                "azureActiveDirectoryTenantId: useQueryKey ? null : azureActiveDirectoryTenantId",
+                "azureActiveDirectoryApplicationIdOrUri: useQueryKey ? null : azureActiveDirectoryApplicationIdOrUri",
+                "endpointUrl: useQueryKey ? '${endpointUrl}?key=${ingestKey}' : endpointUrl",
+                "blobContainerName: deadLetterContainer.name",
+                "endpointType: 'WebHook'",
+                "topicType: 'Microsoft.MachineLearningServices.Workspaces'",
+                "'Microsoft.EventGrid/systemTopics@2025-02-15'",
+                "'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15'");
+        assertThat(script).contains(
+                "--azure-active-directory-tenant-id \"$azureActiveDirectoryTenantId\"",
+                "--azure-active-directory-application-id-or-uri \"$azureActiveDirectoryApplicationIdOrUri\"",
+                "endpoint=\"${endpointUrl}?key=${ingestKey}\"",
+                "--deadletter-endpoint \"$storageId/blobServices/default/containers/$deadLetterContainerName\"",
+                "--endpoint-type webhook",
+                "--topic-type Microsoft.MachineLearningServices.Workspaces",
+                "az eventgrid system-topic event-subscription create");
+    }
+
+    // ---- parsing -------------------------------------------------------------------------------
+
+    private static final Pattern BICEP_PARAM = Pattern.compile("^param (\\w+) (\\w+)(?: = (.*))?$");
+
+    private static Map<String, BicepParam> parseBicep(String text) {
+        Map<String, BicepParam> params = new LinkedHashMap<>();
+        List<String> decorators = new ArrayList<>();
+        String[] lines = text.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.startsWith("@")) {
+                StringBuilder decorator = new StringBuilder(line);
+                while (!balanced(decorator.toString()) && i + 1 < lines.length) {
+                    decorator.append('\n').append(lines[++i].strip());
+                }
+                decorators.add(decorator.toString());
+                continue;
+            }
+            Matcher m = BICEP_PARAM.matcher(line);
+            if (m.matches()) {
+                StringBuilder value = m.group(3) == null ? null : new StringBuilder(m.group(3));
+                while (value != null && !balanced(value.toString()) && i + 1 < lines.length) {
+                    value.append('\n').append(lines[++i].strip());
+                }
+                params.put(m.group(1), new BicepParam(m.group(1), m.group(2),
+                        value == null ? null : value.toString(), List.copyOf(decorators)));
+            }
+            if (!line.isEmpty()) {
+                decorators.clear();
+            }
+        }
+        return params;
+    }
+
+    private static boolean balanced(String s) {
+        return s.chars().filter(c -> c == '[' || c == '(').count() == s.chars().filter(c -> c == ']' || c == ')').count();
+    }
+
+    private static Map<String, String> parseScript(String text) {
+        int start = text.indexOf("# --- parameters");
+        int end = text.indexOf("# --- end parameters");
+        assertThat(start).as("parameter block of the script").isNotNegative().isLessThan(end);
+        Map<String, String> params = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^(\\w+)=(\"?)(.*)\\2$").matcher(text.substring(start, end));
+        while (m.find()) {
+            params.put(m.group(1), m.group(3));
+        }
+        return params;
+    }
+
+    private static Map<String, DocRow> parseDocTable(String text) {
+        String section = text.substring(text.indexOf("## Parameters"));
+        section = section.substring(0, section.indexOf("\n## ", 1));
+        Map<String, DocRow> rows = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\| `(\\w+)` \\| (.*?) \\| .* \\|$").matcher(section);
+        while (m.find()) {
+            rows.put(m.group(1), new DocRow(m.group(1), m.group(2)));
+        }
+        return rows;
+    }
+
+    /** Script default, taking the {@code : "${name:=...}"} fallback for defaults built from other parameters. */
+    private static String scriptDefault(String name) {
+        Matcher fallback = Pattern.compile(": \"\\$\\{" + name + ":=(.*)}\"").matcher(script);
+        return fallback.find() ? normalise(fallback.group(1)) : scriptParams.get(name);
+    }
+
+    /** {@code 'x'} -> x, and a reference to another parameter ({@code ${p}} in both languages) -> {@code <p>}. */
+    private static String normalise(String value) {
+        return value.replaceAll("^'(.*)'$", "$1").replaceAll("\\$\\{(\\w+)}", "<$1>");
+    }
+
+    private static List<String> bicepList(String literal) {
+        List<String> items = new ArrayList<>();
+        Matcher m = Pattern.compile("'([^']*)'").matcher(literal);
+        while (m.find()) {
+            items.add(m.group(1));
+        }
+        return items;
+    }
+
+    private static List<String> allowed(String name) {
+        return bicepList(decorator(bicepParams.get(name), "allowed"));
+    }
+
+    private static String decorator(BicepParam p, String name) {
+        for (String d : p.decorators()) {
+            if (d.startsWith("@" + name + "(")) {
+                return d.substring(name.length() + 2, d.length() - 1);
+            }
+        }
+        return null;
+    }
+
+    private static List<String> withScriptOnly(java.util.Set<String> names) {
+        List<String> all = new ArrayList<>(names);
+        all.add(SCRIPT_ONLY);
+        return all;
+    }
+}
