@@ -1,6 +1,9 @@
 package io.amlrouter.rules;
 
-import java.util.concurrent.CompletionStage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,17 +13,136 @@ import org.jboss.logging.Logger;
 
 import io.amlrouter.events.Channels;
 import io.amlrouter.events.MlEvent;
+import io.amlrouter.ledger.ActionKey;
+import io.amlrouter.ledger.Claim;
+import io.amlrouter.ledger.EventRecord;
+import io.amlrouter.ledger.LedgerConfig;
+import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.rules.action.ActionContext;
+import io.amlrouter.rules.action.ActionSpec;
+import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.rules.action.RenderedAction;
+import io.amlrouter.rules.load.RuleSetHolder;
+import io.amlrouter.rules.template.RenderException;
+import io.smallrye.mutiny.Uni;
 
-/** Consumes {@code ml-events}. (The rule engine replaces this logging consumer.) */
+/**
+ * Routes each event of {@code ml-events}: evaluates every rule, and for each action of each matching
+ * rule that is still owed (per the ledger) renders it and sends it to its kind's channel. The event is
+ * acknowledged once every action message is acknowledged, and nacked (so the webhook answers 503 and
+ * Event Grid redelivers) when any failed transiently. Events are routed concurrently: this method
+ * returns at once and the acknowledgement follows the actions.
+ */
 @ApplicationScoped
 public class EventRouter {
 
     private static final Logger LOG = Logger.getLogger(EventRouter.class);
 
+    private final RuleSetHolder rules;
+    private final ActionDispatcher dispatcher;
+    private final OutcomeLedger ledger;
+    private final Duration lease;
+    private final Duration heldClaimWait;
+    private final DeadLetterLog deadLetters;
+
+    public EventRouter(RuleSetHolder rules, ActionDispatcher dispatcher, OutcomeLedger ledger, LedgerConfig ledgerConfig,
+            RulesConfig config, DeadLetterLog deadLetters) {
+        this.rules = rules;
+        this.dispatcher = dispatcher;
+        this.ledger = ledger;
+        this.lease = ledgerConfig.claimLease();
+        this.heldClaimWait = config.heldClaimWait();
+        this.deadLetters = deadLetters;
+    }
+
     @Incoming(Channels.ML_EVENTS)
-    public CompletionStage<Void> route(Message<MlEvent> message) {
+    public Uni<Void> route(Message<MlEvent> message) {
         MlEvent event = message.getPayload();
-        LOG.infof("Event %s (%s) received; no rule engine yet", event.id(), event.type());
-        return message.ack();
+        route(event).subscribe().with(
+                ignored -> message.ack(),
+                failure -> message.nack(failure));
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Runs what the event still owes; fails when an action failed transiently. */
+    Uni<Void> route(MlEvent event) {
+        RuleSet set = rules.current();
+        Instant now = Instant.now();
+        if (!set.acceptsWorkspace(event)) {
+            LOG.infof("Event %s (%s) comes from a workspace that is not allowed (topic %s); not acted on",
+                    event.id(), event.type(), event.envelope().topic());
+            return ledger.eventSeen(record(event, now, List.of(), "workspace-not-allowed"));
+        }
+        List<Rule> matched = set.matching(event);
+        String outcome = matched.isEmpty() ? "no-rule-matched" : "routed";
+        Uni<Void> seen = ledger.eventSeen(record(event, now, matched.stream().map(Rule::name).toList(), outcome));
+        if (matched.isEmpty()) {
+            LOG.infof("Event %s (%s, subject %s): no rule matched", event.id(), event.type(), event.subject());
+            return seen;
+        }
+        List<Uni<Void>> actions = new ArrayList<>();
+        for (Rule rule : matched) {
+            for (int i = 0; i < rule.actions().size(); i++) {
+                actions.add(runAction(event, rule, i));
+            }
+        }
+        return seen.chain(() -> Uni.join().all(actions).andCollectFailures()).replaceWithVoid()
+                .onFailure().transform(EventRouter::summarize);
+    }
+
+    private Uni<Void> runAction(MlEvent event, Rule rule, int index) {
+        ActionSpec spec = rule.actions().get(index);
+        ActionKey key = new ActionKey(event.id(), rule.name(), index);
+        return ledger.claim(key, spec.kind().key(), lease).chain(claim -> {
+            if (claim instanceof Claim.AlreadyDone done) {
+                LOG.debugf("Event %s rule %s action %d (%s) already %s; not run again", event.id(), rule.name(),
+                        index, spec.kind().key(), done.record().state());
+                return Uni.createFrom().voidItem();
+            }
+            if (claim instanceof Claim.HeldElsewhere held) {
+                return awaitElsewhere(key, held);
+            }
+            RenderedAction rendered;
+            try {
+                rendered = spec.render(new ActionContext(event, rule.name(), rule.description(), index));
+            } catch (RenderException e) {
+                return ledger.failedPermanently(key, "template: " + e.getMessage())
+                        .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage()));
+            }
+            return dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered));
+        });
+    }
+
+    /** Another replica runs this action: wait for its outcome, briefly. */
+    private Uni<Void> awaitElsewhere(ActionKey key, Claim.HeldElsewhere held) {
+        LOG.infof("Action %s is being run by %s; waiting for its outcome", key, held.record().owner());
+        return ledger.action(key)
+                .map(r -> r.isPresent() && r.get().state().isFinal())
+                .repeat().withDelay(Duration.ofMillis(200)).until(done -> done)
+                .collect().last()
+                .ifNoItem().after(heldClaimWait).fail()
+                .onFailure().transform(t -> new ActionPendingException(key + " is still running on "
+                        + held.record().owner()))
+                .replaceWithVoid();
+    }
+
+    private static EventRecord record(MlEvent event, Instant now, List<String> matched, String outcome) {
+        return new EventRecord(event.id(), event.type(), event.subject(), event.envelope().topic(), now, now, 1,
+                matched, outcome, event.raw().toString());
+    }
+
+    private static Throwable summarize(Throwable failure) {
+        if (failure instanceof io.smallrye.mutiny.CompositeException composite) {
+            return new ActionPendingException(String.join("; ", composite.getCauses().stream()
+                    .map(c -> String.valueOf(c.getMessage())).toList()));
+        }
+        return failure;
+    }
+
+    /** An action of the event is still owed: it failed transiently or is running elsewhere. */
+    public static final class ActionPendingException extends RuntimeException {
+        public ActionPendingException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -1,0 +1,224 @@
+package io.amlrouter.ledger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.UnaryOperator;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The ledger of one replica, in memory: bounded in entries, each kept for the retention time
+ * (25 h by default, longer than Event Grid's 24 h of retries). Lost on restart: a redelivery after a
+ * restart runs its actions again, which docs/reliability.md states as a bound of this mode.
+ */
+public final class InMemoryLedger implements OutcomeLedger {
+
+    private static final class Entry {
+        final String eventId;
+        final Instant created;
+        EventRecord event;
+        final Map<ActionKey, ActionRecord> actions = new LinkedHashMap<>();
+
+        Entry(String eventId, Instant created) {
+            this.eventId = eventId;
+            this.created = created;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedDeque<Entry> order = new ConcurrentLinkedDeque<>();
+    private final int maxEvents;
+    private final Duration retention;
+    private final Clock clock;
+    private final String owner;
+
+    public InMemoryLedger(int maxEvents, Duration retention, Clock clock, String owner) {
+        this.maxEvents = maxEvents;
+        this.retention = retention;
+        this.clock = clock;
+        this.owner = owner;
+    }
+
+    @Override
+    public Uni<Void> eventSeen(EventRecord event) {
+        Instant now = clock.instant();
+        Entry entry = entry(event.id(), now);
+        synchronized (entry) {
+            EventRecord previous = entry.event;
+            entry.event = previous == null ? event
+                    : new EventRecord(event.id(), event.type(), event.subject(), event.topic(),
+                            previous.firstReceivedAt(), event.lastReceivedAt(), previous.deliveries() + 1,
+                            event.matchedRules(), event.outcome(), event.raw());
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<Claim> claim(ActionKey key, String kind, Duration lease) {
+        Instant now = clock.instant();
+        Entry entry = entry(key.eventId(), now);
+        synchronized (entry) {
+            ActionRecord current = entry.actions.get(key);
+            if (current != null && current.state().isFinal()) {
+                return Uni.createFrom().item(new Claim.AlreadyDone(current));
+            }
+            if (current != null && current.state() == ActionState.CLAIMED && current.leaseUntil() != null
+                    && current.leaseUntil().isAfter(now)) {
+                return Uni.createFrom().item(new Claim.HeldElsewhere(current));
+            }
+            ActionRecord claimed = new ActionRecord(key, kind, ActionState.CLAIMED,
+                    current == null ? 1 : current.attempts() + 1, current == null ? null : current.lastError(),
+                    current == null ? null : current.externalId(), null,
+                    current == null ? now : current.firstAttemptAt(), now, owner, now.plus(lease));
+            entry.actions.put(key, claimed);
+            return Uni.createFrom().item(new Claim.Granted(claimed));
+        }
+    }
+
+    @Override
+    public Uni<Void> succeeded(ActionKey key, String externalId, String detail) {
+        return update(key, r -> new ActionRecord(key, r.kind(), ActionState.SUCCEEDED, r.attempts(), r.lastError(),
+                externalId, detail, r.firstAttemptAt(), clock.instant(), null, null));
+    }
+
+    @Override
+    public Uni<Void> failedPermanently(ActionKey key, String reason) {
+        return update(key, r -> new ActionRecord(key, r.kind(), ActionState.FAILED, r.attempts(), reason,
+                r.externalId(), null, r.firstAttemptAt(), clock.instant(), null, null));
+    }
+
+    @Override
+    public Uni<Void> failedTransiently(ActionKey key, String reason) {
+        return update(key, r -> new ActionRecord(key, r.kind(), ActionState.PENDING, r.attempts(), reason,
+                r.externalId(), null, r.firstAttemptAt(), clock.instant(), null, null));
+    }
+
+    private Uni<Void> update(ActionKey key, UnaryOperator<ActionRecord> change) {
+        Entry entry = entry(key.eventId(), clock.instant());
+        synchronized (entry) {
+            ActionRecord current = entry.actions.get(key);
+            if (current == null) {
+                current = new ActionRecord(key, "unknown", ActionState.PENDING, 1, null, null, null, clock.instant(),
+                        clock.instant(), null, null);
+            }
+            entry.actions.put(key, change.apply(current));
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<Optional<ActionRecord>> action(ActionKey key) {
+        Entry entry = live(key.eventId());
+        if (entry == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        synchronized (entry) {
+            return Uni.createFrom().item(Optional.ofNullable(entry.actions.get(key)));
+        }
+    }
+
+    @Override
+    public Uni<List<EventHistory>> recent(int limit) {
+        List<EventHistory> out = new ArrayList<>();
+        Instant oldest = clock.instant().minus(retention);
+        for (Iterator<Entry> it = order.descendingIterator(); it.hasNext() && out.size() < limit;) {
+            Entry entry = it.next();
+            if (entry.created.isBefore(oldest) || entries.get(entry.eventId) != entry) {
+                continue;
+            }
+            history(entry).ifPresent(out::add);
+        }
+        return Uni.createFrom().item(out);
+    }
+
+    @Override
+    public Uni<Optional<EventHistory>> event(String eventId) {
+        Entry entry = live(eventId);
+        return Uni.createFrom().item(entry == null ? Optional.empty() : history(entry));
+    }
+
+    @Override
+    public Uni<Integer> reopenFailed(String eventId) {
+        Entry entry = live(eventId);
+        if (entry == null) {
+            return Uni.createFrom().item(0);
+        }
+        int reopened = 0;
+        synchronized (entry) {
+            for (Map.Entry<ActionKey, ActionRecord> e : entry.actions.entrySet()) {
+                ActionRecord r = e.getValue();
+                if (r.state() == ActionState.FAILED) {
+                    e.setValue(new ActionRecord(r.key(), r.kind(), ActionState.PENDING, r.attempts(), r.lastError(),
+                            r.externalId(), "reopened for replay", r.firstAttemptAt(), clock.instant(), null, null));
+                    reopened++;
+                }
+            }
+        }
+        return Uni.createFrom().item(reopened);
+    }
+
+    @Override
+    public Uni<Long> size() {
+        return Uni.createFrom().item((long) entries.size());
+    }
+
+    private Optional<EventHistory> history(Entry entry) {
+        synchronized (entry) {
+            if (entry.event == null && entry.actions.isEmpty()) {
+                return Optional.empty();
+            }
+            EventRecord event = entry.event != null ? entry.event
+                    : new EventRecord(entry.eventId, null, null, null, entry.created, entry.created, 0, List.of(),
+                            null, null);
+            return Optional.of(new EventHistory(event, List.copyOf(entry.actions.values())));
+        }
+    }
+
+    private Entry live(String eventId) {
+        Entry entry = entries.get(eventId);
+        if (entry != null && entry.created.isBefore(clock.instant().minus(retention))) {
+            entries.remove(eventId, entry);
+            return null;
+        }
+        return entry;
+    }
+
+    private Entry entry(String eventId, Instant now) {
+        Entry existing = live(eventId);
+        if (existing != null) {
+            return existing;
+        }
+        Entry fresh = new Entry(eventId, now);
+        Entry raced = entries.putIfAbsent(eventId, fresh);
+        if (raced != null) {
+            return raced;
+        }
+        order.addLast(fresh);
+        evict(now);
+        return fresh;
+    }
+
+    /** Drops expired entries from the old end, and the oldest beyond the bound. */
+    private void evict(Instant now) {
+        Instant oldest = now.minus(retention);
+        for (Entry head = order.peekFirst(); head != null; head = order.peekFirst()) {
+            boolean stale = entries.get(head.eventId) != head;
+            if (stale || head.created.isBefore(oldest) || entries.size() > maxEvents) {
+                if (order.remove(head) && !stale) {
+                    entries.remove(head.eventId, head);
+                }
+            } else {
+                break;
+            }
+        }
+    }
+}

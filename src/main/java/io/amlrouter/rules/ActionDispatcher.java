@@ -1,0 +1,55 @@
+package io.amlrouter.rules;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import io.amlrouter.rules.action.ActionKind;
+import io.amlrouter.rules.action.ActionTask;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Sends action tasks to their kind's channel and reports the acknowledgement: the returned Uni
+ * completes when the processor acked the task (done or failed permanently) and fails when it nacked
+ * it (failed transiently).
+ */
+@ApplicationScoped
+public class ActionDispatcher {
+
+    private final Map<ActionKind, Emitter<ActionTask>> emitters = new EnumMap<>(ActionKind.class);
+
+    public ActionDispatcher(
+            @Channel("action-email") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> email) {
+        emitters.put(ActionKind.EMAIL, email);
+    }
+
+    public Uni<Void> dispatch(ActionTask task) {
+        Emitter<ActionTask> emitter = emitters.get(task.kind());
+        if (emitter == null) {
+            return Uni.createFrom().failure(new IllegalStateException("no processor for " + task.kind().key()));
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Message<ActionTask> message = Message.of(task,
+                () -> {
+                    done.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                reason -> {
+                    done.completeExceptionally(reason == null ? new IllegalStateException("action failed") : reason);
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            emitter.send(message);
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return Uni.createFrom().completionStage(done);
+    }
+}
