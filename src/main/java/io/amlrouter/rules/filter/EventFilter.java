@@ -103,8 +103,8 @@ public final class EventFilter {
         if (eventTypes != null) {
             JsonNode type = EVENT_TYPE.resolve(event);
             if (!typeMatches(type)) {
-                return new Mismatch("includedEventTypes", "eventType", null, eventTypesShown, type, type == null,
-                        typeReason(type), List.of());
+                return new Mismatch(location + "includedEventTypes", "eventType", null, eventTypesShown, type,
+                        type == null, typeReason(type), List.of());
             }
         }
         if (subjectBeginsWith != null || subjectEndsWith != null) {
