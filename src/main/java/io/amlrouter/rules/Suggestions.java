@@ -29,16 +29,13 @@ public final class Suggestions {
 
     /** Lower is closer; {@link Integer#MAX_VALUE} means not close enough to suggest. */
     private static int score(String typed, String candidate) {
-        if (typed.equals(candidate)) {
-            return 0;
-        }
+        int distance = distance(typed, candidate);
         String shorter = typed.length() <= candidate.length() ? typed : candidate;
         String longer = shorter == typed ? candidate : typed;
-        if (shorter.length() >= 3 && longer.startsWith(shorter) && shorter.length() * 5 >= longer.length() * 3) {
-            return 1;
-        }
-        int distance = distance(typed, candidate);
-        return distance <= Math.max(2, candidate.length() / 4) ? 1 + distance : Integer.MAX_VALUE;
+        boolean truncated = shorter.length() >= 3 && longer.startsWith(shorter)
+                && shorter.length() * 5 >= longer.length() * 3;
+        boolean close = distance <= Math.max(2, candidate.length() / 4);
+        return truncated || close ? distance : Integer.MAX_VALUE;
     }
 
     /** Levenshtein distance. */

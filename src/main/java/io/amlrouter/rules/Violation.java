@@ -2,6 +2,8 @@ package io.amlrouter.rules;
 
 import java.util.Objects;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * One problem found while loading rules, located by its path in the rules file.
  *
@@ -13,6 +15,7 @@ import java.util.Objects;
  * @param path where the problem is, e.g. {@code rules[2].filter.subjectBegin}
  * @param message what is wrong and, where we can tell, how to fix it
  */
+@RegisterForReflection
 public record Violation(String path, String message) {
 
     public Violation {

@@ -2,7 +2,6 @@ package io.amlrouter.rules.filter;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -45,7 +44,7 @@ public final class EventFilter {
             boolean subjectCaseSensitive, List<AdvancedFilter> advancedFilters, List<EventFilter> anyOf) {
         this.location = location;
         this.eventTypes = eventTypes == null ? null
-                : eventTypes.stream().map(type -> type.toLowerCase(Locale.ROOT)).toArray(String[]::new);
+                : eventTypes.stream().map(StringTest::fold).toArray(String[]::new);
         this.eventTypesShown = eventTypes == null ? List.of() : List.copyOf(eventTypes);
         this.subjectCaseSensitive = subjectCaseSensitive;
         this.subjectBeginsWith = subjectFilter(subjectBeginsWith, subjectCaseSensitive);
@@ -60,8 +59,7 @@ public final class EventFilter {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        String lower = value.toLowerCase(Locale.ROOT);
-        return caseSensitive || lower.length() != value.length() ? value : lower;
+        return caseSensitive ? value : StringTest.fold(value);
     }
 
     /** The filter of a rule that has none: matches every event. */
@@ -103,8 +101,8 @@ public final class EventFilter {
         if (eventTypes != null) {
             JsonNode type = EVENT_TYPE.resolve(event);
             if (!typeMatches(type)) {
-                return new Mismatch("includedEventTypes", "eventType", null, eventTypesShown, type, type == null,
-                        typeReason(type), List.of());
+                return new Mismatch(location + "includedEventTypes", "eventType", null, eventTypesShown, type,
+                        type == null, typeReason(type), List.of());
             }
         }
         if (subjectBeginsWith != null || subjectEndsWith != null) {

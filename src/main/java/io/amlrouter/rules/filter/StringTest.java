@@ -45,7 +45,8 @@ final class StringTest implements ValueTest {
         this.expected = List.copyOf(values);
     }
 
-    private static String fold(String value) {
+    /** Lower case ({@link Locale#ROOT}) unless that changes the length; see the class comment. */
+    static String fold(String value) {
         String lower = value.toLowerCase(Locale.ROOT);
         return lower.length() == value.length() ? lower : value;
     }

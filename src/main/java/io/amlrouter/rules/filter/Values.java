@@ -12,8 +12,9 @@ final class Values {
 
     /**
      * A string value. YAML scalars that parsed as numbers or booleans ({@code values: [14]}) are taken as their text,
-     * because a user writing them for a string operator means the text; a fractional number warns, since its text may
-     * not be what was typed ({@code 1.50} reads as {@code 1.5}).
+     * because a user writing them for a string operator means the text. Integers are taken silently; booleans and
+     * fractional numbers warn, because their text may not be what was typed ({@code yes} reads as {@code true},
+     * {@code 1.50} as {@code 1.5}).
      *
      * @return {@code null} after reporting an error
      */
@@ -21,8 +22,14 @@ final class Values {
         if (node.isTextual()) {
             return node.textValue();
         }
-        if (node.isBoolean() || node.isIntegralNumber()) {
+        if (node.isIntegralNumber()) {
             return node.asText();
+        }
+        if (node.isBoolean()) {
+            String text = node.asText();
+            diagnostics.warning(path, text + " was read as a boolean and is compared as the text " + Texts.quote(text)
+                    + "; YAML also reads yes, no, on and off as booleans, so quote the value to keep its exact text");
+            return text;
         }
         if (node.isNumber()) {
             String text = node.asText();
@@ -41,7 +48,7 @@ final class Values {
             return null;
         }
         if (!Double.isFinite(node.doubleValue())) {
-            diagnostics.error(path, Texts.shown(node) + " is not a finite number");
+            diagnostics.error(path, node.asText() + " is not a finite number");
             return null;
         }
         return node.numberValue();
