@@ -1,8 +1,5 @@
 package io.amlrouter.ingest;
 
-import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.amlrouter.security.Jwks;
+import io.amlrouter.security.EntraValidators;
 import io.amlrouter.security.JwtValidator;
 import io.amlrouter.security.SharedKeys;
 import io.amlrouter.security.TokenCheck;
@@ -66,14 +63,8 @@ public class IngestAuthenticator {
             throw new ConfigurationException("ingest.auth.entra.tenant-id is set but ingest.auth.entra.audiences is not "
                     + "(INGEST_AUTH_ENTRA_AUDIENCES): list the webhook app's application id and/or id URI.");
         }
-        String host = config.authorityHost().replaceAll("/+$", "");
-        URI jwksUrl = config.jwksUrl().orElse(URI.create(host + "/" + tenant + "/discovery/v2.0/keys"));
-        List<String> issuers = config.issuers()
-                .orElse(List.of("https://sts.windows.net/" + tenant + "/", host + "/" + tenant + "/v2.0"));
-        Jwks jwks = new Jwks(jwksUrl, Clock.systemUTC(), Duration.ofHours(24),
-                config.jwksRefetchCooldown());
-        return new JwtValidator(jwks, new JwtValidator.Expectations(issuers, audiences,
-                Optional.of(config.requiredRole()).filter(r -> !r.isBlank()), config.clockSkew()), Clock.systemUTC());
+        return EntraValidators.forTenant(tenant, config.authorityHost(), config.jwksUrl(), config.issuers(), audiences,
+                Optional.of(config.requiredRole()), config.clockSkew(), config.jwksRefetchCooldown());
     }
 
     /** True when no credential is configured (development switch on). */

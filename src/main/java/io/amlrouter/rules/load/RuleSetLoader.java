@@ -191,7 +191,9 @@ public final class RuleSetLoader {
         if (d.errors().size() > before || filter == null) {
             return Optional.empty();
         }
-        return Optional.of(new Rule(name.get(), description.orElse(null), filter, filterSource, specs, scope));
+        List<JsonNode> sources = new ArrayList<>();
+        actionList.get().forEach(sources::add);
+        return Optional.of(new Rule(name.get(), description.orElse(null), filter, filterSource, specs, sources, scope));
     }
 
     /** The event types a filter lets through: its includedEventTypes, or the union of every anyOf group's. */

@@ -1,0 +1,78 @@
+package io.amlrouter.rules;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.amlrouter.events.MlEvent;
+import io.amlrouter.rules.action.ActionContext;
+import io.amlrouter.rules.action.RenderedAction;
+import io.amlrouter.rules.filter.FilterResult;
+import io.amlrouter.rules.filter.Mismatch;
+import io.amlrouter.rules.template.RenderException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What the rules would do with an event, without doing it: per rule, matched or not and why not (the
+ * first failing filter with key, operator, expected values and the actual value), and for a match
+ * every action fully rendered. No side effect: nothing is sent and nothing is recorded.
+ */
+public final class DryRun {
+
+    private DryRun() {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Evaluation(EventSummary event, String rulesVersion, boolean workspaceAllowed, String note,
+            List<RuleOutcome> rules) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventSummary(String id, String type, String subject, String schema, String workspace,
+            String studioUrl) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RuleOutcome(String rule, boolean matched, Mismatch mismatch, List<ActionPreview> actions) {
+    }
+
+    /** One action as it would be sent, or why it could not be rendered (a permanent failure at run time). */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ActionPreview(int index, String kind, RenderedAction rendered, String error) {
+    }
+
+    public static Evaluation evaluate(RuleSet set, MlEvent event) {
+        boolean allowed = set.acceptsWorkspace(event);
+        List<RuleOutcome> outcomes = new ArrayList<>(set.rules().size());
+        for (Rule rule : set.rules()) {
+            FilterResult result = rule.filter().explain(event.raw());
+            if (result instanceof FilterResult.NotMatched notMatched) {
+                outcomes.add(new RuleOutcome(rule.name(), false, notMatched.mismatch(), null));
+                continue;
+            }
+            List<ActionPreview> previews = new ArrayList<>();
+            for (int i = 0; i < rule.actions().size(); i++) {
+                var spec = rule.actions().get(i);
+                try {
+                    previews.add(new ActionPreview(i, spec.kind().key(),
+                            spec.render(new ActionContext(event, rule.name(), rule.description(), i)), null));
+                } catch (RenderException e) {
+                    previews.add(new ActionPreview(i, spec.kind().key(), null,
+                            "cannot be rendered for this event (a permanent failure at run time): " + e.getMessage()));
+                }
+            }
+            outcomes.add(new RuleOutcome(rule.name(), true, null, previews));
+        }
+        String note = allowed ? null
+                : "the event's workspace is not in the allow-list (workspaces:), so no rule would act on it";
+        var ws = event.envelope().workspace();
+        return new Evaluation(new EventSummary(event.id(), event.type(), event.subject(),
+                event.envelope().schema().name(), ws == null ? null : ws.armId(), event.studioUrl().orElse(null)),
+                set.version(), allowed, note, outcomes);
+    }
+}

@@ -1,0 +1,95 @@
+package io.amlrouter.rules;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.amlrouter.events.BodyFormat;
+import io.amlrouter.events.Defect;
+import io.amlrouter.events.EventDecoder;
+import io.amlrouter.events.EventDecodingException;
+import io.amlrouter.events.Inbound;
+import io.amlrouter.http.Problem;
+import io.amlrouter.http.Problems;
+import io.amlrouter.rules.load.ReloadError;
+import io.amlrouter.rules.load.RuleSetHolder;
+import io.amlrouter.security.AdminOnly;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/** The loaded rules ({@code GET /rules}) and the dry run ({@code POST /rules/evaluate}). Admin only. */
+@Path("/rules")
+@AdminOnly
+@Produces(MediaType.APPLICATION_JSON)
+public class RulesResource {
+
+    private final RuleSetHolder holder;
+    private final EventDecoder decoder;
+
+    public RulesResource(RuleSetHolder holder, EventDecoder decoder) {
+        this.holder = holder;
+        this.decoder = decoder;
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RulesView(String version, Instant loadedAt, String source, List<String> workspaces,
+            List<RuleView> rules, List<String> warnings, ReloadError lastReloadError) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RuleView(String name, String description, JsonNode filter, List<JsonNode> actions) {
+    }
+
+    @GET
+    public RulesView rules() {
+        RuleSet set = holder.current();
+        List<RuleView> rules = new ArrayList<>();
+        for (Rule r : set.rules()) {
+            rules.add(new RuleView(r.name(), r.description(), r.filterSource(), r.actionSources()));
+        }
+        return new RulesView(set.version(), set.loadedAt(), set.source(),
+                set.workspaces().stream().map(w -> w.armId()).toList(), rules,
+                set.warnings().stream().map(Violation::toString).toList(), holder.lastError().orElse(null));
+    }
+
+    @POST
+    @Path("/evaluate")
+    @Consumes(MediaType.WILDCARD)
+    public Response evaluate(byte[] body, @HeaderParam("Content-Type") String contentType) {
+        Optional<BodyFormat> format = BodyFormat.fromContentType(contentType);
+        if (format.isEmpty()) {
+            return Problems.response(Problem.of(400, "unsupported-media-type", "Unsupported content type",
+                    "Send one event as application/json or application/cloudevents+json (UTF-8)."));
+        }
+        List<Inbound> items;
+        try {
+            items = decoder.decode(body, format.get());
+        } catch (EventDecodingException e) {
+            return Problems.response(Problem.of(400, "invalid-body", "Invalid event", "The event cannot be read.")
+                    .withErrors(e.defects().stream().map(RulesResource::fieldError).toList()));
+        }
+        if (items.size() != 1 || !(items.get(0) instanceof Inbound.Notification notification)) {
+            return Problems.response(Problem.of(400, "invalid-body", "Invalid event",
+                    "The dry run takes exactly one event (not a validation or deletion event); got " + items.size() + "."));
+        }
+        return Response.ok(DryRun.evaluate(holder.current(), notification.event())).build();
+    }
+
+    private static Problem.FieldError fieldError(Defect d) {
+        return new Problem.FieldError(d.field(), d.reason());
+    }
+}

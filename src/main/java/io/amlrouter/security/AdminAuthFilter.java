@@ -1,0 +1,96 @@
+package io.amlrouter.security;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.amlrouter.http.Problem;
+import io.amlrouter.http.Problems;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Guards {@link AdminOnly} endpoints: {@code Authorization: Bearer} with an admin key or an Entra
+ * token carrying the admin role. Without any admin credential configured the endpoints answer 401,
+ * unless the development switch is on.
+ */
+@Startup
+@ApplicationScoped
+public class AdminAuthFilter {
+
+    private static final Logger LOG = Logger.getLogger(AdminAuthFilter.class);
+
+    private final SharedKeys keys;
+    private final Optional<JwtValidator> entra;
+    private final boolean open;
+    private final boolean configured;
+
+    public AdminAuthFilter(AdminConfig config) {
+        AdminConfig.Auth auth = config.auth();
+        this.keys = new SharedKeys(auth.keys().orElse(List.of()));
+        AdminConfig.Entra e = auth.entra();
+        this.entra = e.tenantId().filter(t -> !t.isBlank()).map(tenant -> {
+            List<String> audiences = e.audiences().orElseThrow(() -> new ConfigurationException(
+                    "admin.auth.entra.tenant-id is set but admin.auth.entra.audiences is not (ADMIN_AUTH_ENTRA_AUDIENCES)"));
+            return EntraValidators.forTenant(tenant, e.authorityHost(), e.jwksUrl(), Optional.empty(), audiences,
+                    Optional.of(e.requiredRole()), e.clockSkew(), Duration.ofMinutes(1));
+        });
+        this.configured = !keys.isEmpty() || entra.isPresent();
+        this.open = !configured && auth.allowUnauthenticated();
+        if (open) {
+            LOG.warn("ADMIN ENDPOINTS ARE OPEN (admin.auth.allow-unauthenticated): /rules and /events/* need no credential");
+        } else if (!configured) {
+            LOG.info("No admin credential configured (ADMIN_AUTH_KEYS or admin.auth.entra.*): admin endpoints answer 401");
+        }
+    }
+
+    @ServerRequestFilter
+    @AdminOnly
+    public Uni<Response> check(ContainerRequestContext request) {
+        if (open) {
+            return Uni.createFrom().nullItem();
+        }
+        if (!configured) {
+            return deny("no admin credential is configured on this service (ADMIN_AUTH_KEYS)");
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        if (token == null || token.isEmpty()) {
+            return deny("an admin bearer credential is required");
+        }
+        if (keys.matches(token)) {
+            return Uni.createFrom().nullItem();
+        }
+        if (entra.isPresent() && token.chars().filter(c -> c == '.').count() == 2) {
+            return Uni.createFrom().completionStage(entra.get().check(token)).map(check -> {
+                if (check instanceof TokenCheck.Valid) {
+                    return null;
+                }
+                if (check instanceof TokenCheck.Unavailable u) {
+                    return Problems.response(Problem.of(503, "auth-unavailable", "Credential check unavailable", u.reason())
+                            .withRetryAfter(30));
+                }
+                return unauthorized(((TokenCheck.Invalid) check).reason());
+            });
+        }
+        return deny("the admin credential is not valid");
+    }
+
+    private static Uni<Response> deny(String reason) {
+        return Uni.createFrom().item(unauthorized(reason));
+    }
+
+    private static Response unauthorized(String reason) {
+        return Response.fromResponse(Problems.response(Problem.of(401, "unauthorized", "Unauthorized", reason)))
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+}
