@@ -107,7 +107,7 @@ class AmlJobActionTest {
         wm.verify(1, putRequestedFor(urlPathEqualTo(jobPath(second))).withHeader("Authorization", equalTo(BEARER)));
         int tokensAfter = wm.findAll(postRequestedFor(urlPathEqualTo(WireMockResource.tokenPath()))).size();
         assertThat(tokensAfter - tokensBefore).as("token requests for two jobs").isLessThanOrEqualTo(1);
-        assertThat(tokensAfter).as("token requests since the start").isEqualTo(1);
+        assertThat(tokensAfter).as("token requests since the start").isLessThanOrEqualTo(1);
 
         ActionRecord done = record(ledger, key(first, RULE, 0)).orElseThrow();
         assertThat(done.state()).isEqualTo(ActionState.SUCCEEDED);
