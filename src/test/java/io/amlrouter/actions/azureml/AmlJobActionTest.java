@@ -16,6 +16,7 @@ import static io.amlrouter.support.ActionTestSupport.deliver;
 import static io.amlrouter.support.ActionTestSupport.key;
 import static io.amlrouter.support.ActionTestSupport.record;
 import static io.amlrouter.support.ActionTestSupport.runCompleted;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
@@ -113,6 +114,21 @@ class AmlJobActionTest {
         assertThat(done.state()).isEqualTo(ActionState.SUCCEEDED);
         assertThat(done.kind()).isEqualTo("amlJob");
         assertThat(done.externalId()).isEqualTo(ArmNames.jobName(first.get("id").asText(), RULE, 0));
+    }
+
+    @Test
+    void theDryRunShowsTheDerivedJobNameAndBodyWithoutSubmitting() {
+        ObjectNode event = runCompleted("aml-job");
+        given().header("Authorization", "Bearer test-admin-key")
+                .contentType("application/cloudevents+json; charset=utf-8").body(event.toString())
+                .post("/rules/evaluate").then().statusCode(200)
+                .body("rules.find { it.rule == 'test-retrain-job' }.actions[0].kind", is("amlJob"))
+                .body("rules.find { it.rule == 'test-retrain-job' }.actions[0].rendered.workspace", is(WORKSPACE))
+                .body("rules.find { it.rule == 'test-retrain-job' }.actions[0].rendered.jobName",
+                        is(ArmNames.jobName(event.get("id").asText(), RULE, 0)))
+                .body("rules.find { it.rule == 'test-retrain-job' }.actions[0].rendered.body.properties.displayName",
+                        is("retrain after " + event.at("/data/runId").asText()));
+        wm.verify(0, putRequestedFor(urlPathEqualTo(jobPath(event))));
     }
 
     @Test

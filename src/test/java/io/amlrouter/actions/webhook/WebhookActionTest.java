@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.amlrouter.support.ActionTestSupport.awaitState;
+import static io.restassured.RestAssured.given;
 import static io.amlrouter.support.ActionTestSupport.deliver;
 import static io.amlrouter.support.ActionTestSupport.key;
 import static io.amlrouter.support.ActionTestSupport.record;
@@ -84,6 +85,20 @@ class WebhookActionTest {
         assertThat(done.state()).isEqualTo(ActionState.SUCCEEDED);
         assertThat(done.kind()).isEqualTo("webhook");
         assertThat(done.externalId()).isEqualTo("HTTP 200");
+    }
+
+    @Test
+    void secretValuesAreShownNeitherByGetRulesNorByTheDryRun() {
+        String rules = given().header("Authorization", "Bearer test-admin-key").get("/rules")
+                .then().statusCode(200).extract().asString();
+        assertThat(rules).contains("\"secretHeaders\":{\"Authorization\":\"test-hook-token\"}")
+                .doesNotContain("test-hook-secret");
+        String dryRun = given().header("Authorization", "Bearer test-admin-key")
+                .contentType("application/cloudevents+json; charset=utf-8").body(runCompleted("webhook").toString())
+                .post("/rules/evaluate").then().statusCode(200).extract().asString();
+        assertThat(dryRun).contains("\"secretHeaders\":{\"Authorization\":\"test-hook-token\"}")
+                .contains("\"headers\":{\"X-Source\":\"aml-event-router\"}")
+                .doesNotContain("test-hook-secret");
     }
 
     @Test
