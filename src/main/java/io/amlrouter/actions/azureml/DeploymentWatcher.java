@@ -3,6 +3,7 @@ package io.amlrouter.actions.azureml;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -182,10 +183,16 @@ public class DeploymentWatcher {
             if (!(got instanceof CallResult.Ok ok)) {
                 return Uni.createFrom().item(trafficFailure(got));
             }
-            ObjectNode body = (ObjectNode) ArmOutcomes.json(ok.reply());
-            body.remove(java.util.List.of("id", "name", "type", "systemData"));
-            ObjectNode properties = body.with("properties");
-            properties.remove(java.util.List.of("provisioningState", "scoringUri", "swaggerUri"));
+            JsonNode read = ArmOutcomes.json(ok.reply());
+            if (!read.isObject() || !read.path("properties").isObject()) {
+                return Uni.createFrom().item(Map.of(DeploymentOutcomeEvents.STATUS, "TrafficUpdateFailed",
+                        DeploymentOutcomeEvents.ERROR_CODE, "UnexpectedEndpoint", DeploymentOutcomeEvents.ERROR_MESSAGE,
+                        "the deployment succeeded but endpoint " + endpoint + " could not be read to set its traffic"));
+            }
+            ObjectNode body = (ObjectNode) read;
+            body.remove(List.of("id", "name", "type", "systemData"));
+            ObjectNode properties = (ObjectNode) body.get("properties");
+            properties.remove(List.of("provisioningState", "scoringUri", "swaggerUri"));
             ObjectNode traffic = TrafficSplit.split(properties.get("traffic"), deployment, percent);
             properties.set("traffic", traffic);
             return arm.putEndpoint(ws, endpoint, body, context).map(put -> {

@@ -21,8 +21,11 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +45,7 @@ import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.ledger.Watch;
 import io.amlrouter.support.WireMockResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -61,6 +65,9 @@ class OnlineDeploymentActionTest {
 
     @Inject
     OutcomeLedger ledger;
+
+    @Inject
+    DeploymentWatcher watcher;
 
     final WireMockServer wm = WireMockResource.server();
     final List<StubMapping> stubs = new ArrayList<>();
@@ -178,5 +185,39 @@ class OnlineDeploymentActionTest {
         assertThat(data.get("errorMessage").asText()).isEqualTo("User container has crashed or terminated.");
         assertThat(data.get("deployment").asText()).isEqualTo("fraud-gbm-v102");
         wm.verify(0, putRequestedFor(urlPathEqualTo(ENDPOINT)).withRequestBody(containing("fraud-gbm-v102")));
+    }
+
+    @Test
+    void openWatchesFoundInTheLedgerAtStartupAreResumed() throws Exception {
+        // As a persistent ledger would hand them to a restarted replica: one still running, one whose
+        // outcome was known but not yet announced.
+        String opUrl = deployment("103", "{\"status\":\"Succeeded\"}");
+        ActionKey running = new ActionKey(UUID.randomUUID().toString(), RULE, 0);
+        ActionKey decided = new ActionKey(UUID.randomUUID().toString(), RULE, 0);
+        Map<String, String> attributes = new HashMap<>(Map.of("workspace", WORKSPACE,
+                "endpoint", "fraud-scorer", "deployment", "fraud-gbm-v103", "model",
+                WORKSPACE + "/models/fraud-gbm/versions/103", "rule", RULE, "poll", "operation"));
+        Instant now = Instant.now();
+        ledger.saveWatch(new Watch(running, "amlOnlineDeployment", opUrl,
+                with(attributes, "sourceEventId", running.eventId()), now, now.plusSeconds(60))).await().indefinitely();
+        Map<String, String> failed = with(with(with(with(attributes, "sourceEventId", decided.eventId()),
+                "status", "Canceled"), "succeeded", "false"), "deployment", "fraud-gbm-v104");
+        ledger.saveWatch(new Watch(decided, "amlOnlineDeployment", opUrl, failed, now,
+                now.plusSeconds(60))).await().indefinitely();
+
+        watcher.resume(null);
+
+        EventHistory succeeded = outcome(running);
+        assertThat(succeeded.event().type()).isEqualTo("AmlEventRouter.DeploymentSucceeded");
+        EventHistory canceled = outcome(decided);
+        assertThat(canceled.event().type()).isEqualTo("AmlEventRouter.DeploymentFailed");
+        assertThat(JSON.readTree(canceled.event().raw()).at("/data/status").asText()).isEqualTo("Canceled");
+        assertThat(ledger.openWatches().await().indefinitely()).isEmpty();
+    }
+
+    static Map<String, String> with(Map<String, String> map, String key, String value) {
+        Map<String, String> copy = new HashMap<>(map);
+        copy.put(key, value);
+        return copy;
     }
 }
