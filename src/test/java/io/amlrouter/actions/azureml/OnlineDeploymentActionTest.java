@@ -155,6 +155,10 @@ class OnlineDeploymentActionTest {
         String opPath = opUrl.substring(WireMockResource.httpsUrl().length(), opUrl.indexOf('?'));
         wm.verify(2, getRequestedFor(urlPathEqualTo(opPath)).withQueryParam("api-version", equalTo("2025-09-01"))
                 .withHeader("Authorization", equalTo(BEARER)));
+        List<Long> polls = wm.findAll(getRequestedFor(urlPathEqualTo(opPath))).stream()
+                .map(r -> r.getLoggedDate().getTime()).sorted().toList();
+        assertThat(polls.get(1) - polls.get(0)).as("the second poll waits for InProgress' Retry-After: 1")
+                .isGreaterThanOrEqualTo(950);
         wm.verify(1, putRequestedFor(urlPathEqualTo(ENDPOINT)).withRequestBody(containing("fraud-gbm-v101"))
                 .withQueryParam("api-version", equalTo("2025-09-01"))
                 .withRequestBody(equalToJson("""
