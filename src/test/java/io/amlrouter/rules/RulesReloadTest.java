@@ -122,6 +122,9 @@ class RulesReloadTest {
                 .body("lastReloadError.errors", hasItem("rules[1].actions: a rule needs at least one action"));
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'rules' }.data.lastReloadError", containsString("2 violation(s)"));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        org.assertj.core.api.Assertions.assertThat(metrics).contains("rules_reloads_total{result=\"failure\"} 1.0")
+                .contains("rules_reloads_total{result=\"success\"} 1.0").contains("rules_last_reload_successful 0.0");
     }
 
     @Test
