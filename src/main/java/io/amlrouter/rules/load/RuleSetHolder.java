@@ -85,9 +85,6 @@ public class RuleSetHolder {
         if (path.isEmpty()) {
             LOG.warnf("No rules file configured (rules.path / RULES_PATH): using the sample rules shipped in the service");
         }
-        if (path.isPresent() && config.reload().enabled()) {
-            startWatching(path.get());
-        }
         this.reloadSuccess = Counter.builder("rules.reloads").description("Changes of the rules file, by outcome")
                 .tag("result", "success").register(metrics);
         this.reloadFailure = Counter.builder("rules.reloads").description("Changes of the rules file, by outcome")
@@ -97,6 +94,9 @@ public class RuleSetHolder {
                 .register(metrics);
         Gauge.builder("rules.active", this, h -> h.current.rules().size())
                 .description("Rules in the active rule set").register(metrics);
+        if (path.isPresent() && config.reload().enabled()) {
+            startWatching(path.get());
+        }
     }
 
     /** The active rule set (never null once started). */
