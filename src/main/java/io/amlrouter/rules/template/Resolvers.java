@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -60,43 +61,35 @@ final class Resolvers {
         }
     };
 
-    static final ValueResolver RULE = new ValueResolver() {
-        @Override
-        public boolean appliesTo(EvalContext context) {
-            return context.getBase() instanceof RuleRoot;
-        }
+    static final ValueResolver RULE = properties(RuleRoot.class, (r, name) -> switch (name) {
+        case "name" -> r.name();
+        case "description" -> r.description();
+        default -> null;
+    });
 
-        @Override
-        public CompletionStage<Object> resolve(EvalContext context) {
-            RuleRoot r = (RuleRoot) context.getBase();
-            Object value = switch (context.getName()) {
-                case "name" -> r.name();
-                case "description" -> r.description();
-                default -> null;
-            };
-            return value == null ? Results.notFound(context) : CompletableFuture.completedFuture(value);
-        }
-    };
+    static final ValueResolver WORKSPACE = properties(Workspace.class, (w, name) -> switch (name) {
+        case "name" -> w.name();
+        case "resourceGroup" -> w.resourceGroup();
+        case "subscriptionId" -> w.subscriptionId();
+        case "id" -> w.armId();
+        default -> null;
+    });
 
-    static final ValueResolver WORKSPACE = new ValueResolver() {
-        @Override
-        public boolean appliesTo(EvalContext context) {
-            return context.getBase() instanceof Workspace;
-        }
+    /** A resolver for the named properties of one type; null means "no such property". */
+    private static <T> ValueResolver properties(Class<T> type, BiFunction<T, String, Object> lookup) {
+        return new ValueResolver() {
+            @Override
+            public boolean appliesTo(EvalContext context) {
+                return type.isInstance(context.getBase());
+            }
 
-        @Override
-        public CompletionStage<Object> resolve(EvalContext context) {
-            Workspace w = (Workspace) context.getBase();
-            Object value = switch (context.getName()) {
-                case "name" -> w.name();
-                case "resourceGroup" -> w.resourceGroup();
-                case "subscriptionId" -> w.subscriptionId();
-                case "id" -> w.armId();
-                default -> null;
-            };
-            return value == null ? Results.notFound(context) : CompletableFuture.completedFuture(value);
-        }
-    };
+            @Override
+            public CompletionStage<Object> resolve(EvalContext context) {
+                Object value = lookup.apply(type.cast(context.getBase()), context.getName());
+                return value == null ? Results.notFound(context) : CompletableFuture.completedFuture(value);
+            }
+        };
+    }
 
     /** JSON objects by member name (any case); scalars become strings, numbers and booleans. */
     static final ValueResolver JSON = new ValueResolver() {
