@@ -119,7 +119,9 @@ final class Resolvers {
             Object base = context.getBase();
             JsonNode node = base instanceof JsonObject o ? o.node() : (JsonNode) base;
             JsonNode member = Json.field(node, context.getName());
-            if (member.isMissingNode()) {
+            if (member.isMissingNode() || member.isNull()) {
+                // A JSON null has no value to print: like a missing member it fails a plain placeholder
+                // (never a blank) and takes the default of {x ?: 'y'} and {#if x??}.
                 return Results.notFound(context);
             }
             return CompletableFuture.completedFuture(unwrap(member));
