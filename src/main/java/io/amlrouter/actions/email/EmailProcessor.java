@@ -1,7 +1,9 @@
 package io.amlrouter.actions.email;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -68,9 +70,14 @@ public class EmailProcessor {
         }
         int recipients = email.to().size() + email.cc().size() + email.bcc().size();
         return mailer.send(OutgoingMail.build(task, email, messageId))
-                .ifNoItem().after(config.sendTimeout()).fail()
+                .ifNoItem().after(config.sendTimeout()).failWith(() -> new TimeoutException(
+                        "no answer from the SMTP server within " + human(config.sendTimeout())))
                 .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"))
                 .onFailure().recoverWithItem(SmtpFailures::classify);
+    }
+
+    private static String human(Duration d) {
+        return d.toString().substring(2).toLowerCase();
     }
 
     /** What log mode prints for one mail: who it is for, its subject and its text (or HTML) body. */
@@ -115,7 +122,7 @@ public class EmailProcessor {
                 .isPresent();
         LOG.infof("EMAIL DELIVERY: SMTP via %s:%s (%s, %s), sender %s; send timeout %s (%s)", host, port,
                 tls ? "TLS" : "STARTTLS " + startTls, login ? "with login" : "no login", from.get(),
-                config.sendTimeout().toString().substring(2).toLowerCase(), mode.reason());
+                human(config.sendTimeout()), mode.reason());
         if (!DeliveryMode.setByOperator(c.getConfigValue(DeliveryMode.HOST))) {
             LOG.warnf("email.delivery=smtp but quarkus.mailer.host is not set: mails go to %s", host);
         }
