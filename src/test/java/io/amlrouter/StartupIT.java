@@ -26,7 +26,8 @@ class StartupIT {
         command.addAll(List.of(properties));
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> k.startsWith("INGEST_") || k.startsWith("RULES_"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("INGEST_") || k.startsWith("RULES_")
+                || k.startsWith("QUARKUS_MAILER_") || k.startsWith("EMAIL_"));
         Process p = builder.start();
         boolean exited = p.waitFor(60, TimeUnit.SECONDS);
         if (!exited) {
@@ -44,6 +45,14 @@ class StartupIT {
         assertThat(r.output()).contains("is invalid (3 violation(s)); the service does not start",
                 "rules[0].name: \"Mail_Failed\" must be", "rules[2].name: duplicate rule name \"dup\" (also rules[1])",
                 "rules[3].name: is required");
+    }
+
+    @Test
+    void anSmtpHostWithoutASenderStopsTheService() throws Exception {
+        Result r = start("-Dingest.auth.keys=k", "-Dquarkus.mailer.host=smtp.contoso.com");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.output()).contains("Email delivery is SMTP (quarkus.mailer.host is set (SysPropConfigSource)) "
+                + "but quarkus.mailer.from (QUARKUS_MAILER_FROM) is not set");
     }
 
     @Test
