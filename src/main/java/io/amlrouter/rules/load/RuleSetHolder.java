@@ -22,6 +22,9 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.amlrouter.events.Workspace;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.amlrouter.rules.RuleSet;
 import io.amlrouter.rules.RulesConfig;
 import io.amlrouter.rules.Violation;
@@ -52,12 +55,14 @@ public class RuleSetHolder {
     private final Optional<Path> path;
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong failedReloads = new AtomicLong();
+    private Counter reloadSuccess;
+    private Counter reloadFailure;
     private volatile RuleSet current;
     private volatile ReloadError lastError;
     private volatile Thread watcher;
     private volatile WatchService watchService;
 
-    public RuleSetHolder(RulesConfig config) {
+    public RuleSetHolder(RulesConfig config, MeterRegistry metrics) {
         this.config = config;
         this.loader = new RuleSetLoader(new Templates(config.templateMaxChars()),
                 new ActionSettings(config.maxRecipients(), config.urls().allowedHosts().orElse(List.of()),
@@ -80,6 +85,15 @@ public class RuleSetHolder {
         if (path.isEmpty()) {
             LOG.warnf("No rules file configured (rules.path / RULES_PATH): using the sample rules shipped in the service");
         }
+        this.reloadSuccess = Counter.builder("rules.reloads").description("Changes of the rules file, by outcome")
+                .tag("result", "success").register(metrics);
+        this.reloadFailure = Counter.builder("rules.reloads").description("Changes of the rules file, by outcome")
+                .tag("result", "failure").register(metrics);
+        Gauge.builder("rules.last.reload.successful", this, h -> h.lastError == null ? 1 : 0)
+                .description("1 when the rules file on disk is the active one, 0 while a change is refused")
+                .register(metrics);
+        Gauge.builder("rules.active", this, h -> h.current.rules().size())
+                .description("Rules in the active rule set").register(metrics);
         if (path.isPresent() && config.reload().enabled()) {
             startWatching(path.get());
         }
@@ -121,11 +135,13 @@ public class RuleSetHolder {
         if (result instanceof LoadResult.Loaded loaded) {
             activate(loaded.ruleSet(), "Reloaded");
             reloads.incrementAndGet();
+            reloadSuccess.increment();
             return true;
         }
         List<Violation> errors = ((LoadResult.Invalid) result).errors();
         lastError = ReloadError.of(java.time.Instant.now(), source(), version, errors);
         failedReloads.incrementAndGet();
+        reloadFailure.increment();
         StringBuilder msg = new StringBuilder();
         errors.forEach(v -> msg.append("\n  ").append(v));
         LOG.warnf("Refused the changed rules file %s (%d violation(s)); rules %s stay active:%s", source(),

@@ -89,7 +89,7 @@ public final class RuleSetLoader {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "(file)"
                     : "(line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            d.error(where, "not valid YAML: " + firstLine(e.getOriginalMessage()));
+            d.error(where, "not valid YAML: " + yamlProblem(e));
             return new LoadResult.Invalid(d.errors(), d.warnings());
         } catch (IOException | RuntimeException e) {
             d.error("(file)", "not readable: " + firstLine(e.getMessage()));
@@ -97,6 +97,10 @@ public final class RuleSetLoader {
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             d.error("(file)", "the file is empty; it needs a \"rules\" list");
+            return new LoadResult.Invalid(d.errors(), d.warnings());
+        }
+        if (!root.isObject()) {
+            d.error("(file)", "must be a mapping with the keys workspaces and rules, got " + StrictObject.describe(root));
             return new LoadResult.Invalid(d.errors(), d.warnings());
         }
         Optional<StrictObject> top = StrictObject.open(root, "", d, TOP_KEYS);
@@ -232,6 +236,14 @@ public final class RuleSetLoader {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SnakeYAML's context and problem ("while parsing a flow sequence: expected ',' or ']'..."). */
+    private static String yamlProblem(JsonProcessingException e) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblem() != null) {
+            return (marked.getContext() == null ? "" : marked.getContext() + ": ") + marked.getProblem();
+        }
+        return firstLine(e.getOriginalMessage());
     }
 
     private static String firstLine(String msg) {

@@ -52,7 +52,7 @@ public final class EventModel {
         run.put("runType", Kind.SCALAR);
         run.put("runTags", Kind.MAP);
         run.put("runProperties", Kind.MAP);
-        DATA.put(lower(EventTypes.RUN_COMPLETED), Map.copyOf(run));
+        DATA.put(lower(EventTypes.RUN_COMPLETED), java.util.Collections.unmodifiableMap(run));
         Map<String, Kind> status = new LinkedHashMap<>(run);
         status.put("runStatus", Kind.SCALAR);
         DATA.put(lower(EventTypes.RUN_STATUS_CHANGED), status);
@@ -70,8 +70,8 @@ public final class EventModel {
         outcomeAll.put("workspace", Kind.SCALAR);
         outcomeAll.put("sourceEventId", Kind.SCALAR);
         outcomeAll.put("rule", Kind.SCALAR);
-        DATA.put(lower(EventTypes.DEPLOYMENT_SUCCEEDED), Map.copyOf(outcomeAll));
-        DATA.put(lower(EventTypes.DEPLOYMENT_FAILED), Map.copyOf(outcomeAll));
+        DATA.put(lower(EventTypes.DEPLOYMENT_SUCCEEDED), java.util.Collections.unmodifiableMap(outcomeAll));
+        DATA.put(lower(EventTypes.DEPLOYMENT_FAILED), java.util.Collections.unmodifiableMap(outcomeAll));
     }
 
     /** Whether we know the data members of this event type. */

@@ -1,0 +1,52 @@
+package io.amlrouter.rules.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code java -jar quarkus-run.jar lint FILE} on the packaged artifact: exit codes and output, and it
+ * starts nothing (it returns in seconds, with no HTTP port bound).
+ */
+class LintIT {
+
+    record Result(int exit, String output) {
+    }
+
+    static Result lint(String... files) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", "target/quarkus-app/quarkus-run.jar", "lint"));
+        command.addAll(List.of(files));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("lint returns without starting a server").isTrue();
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
+    void validFiles() throws Exception {
+        Result r = lint("src/main/resources/rules/sample-rules.yaml", "src/test/resources/testdata/rules/good/design-example.yaml");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("OK src/main/resources/rules/sample-rules.yaml: 4 rule(s)")
+                .doesNotContain("Listening on");
+    }
+
+    @Test
+    void invalidFile() throws Exception {
+        Result r = lint("src/test/resources/testdata/rules/bad/filter.yaml");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.output()).contains("rules[0].filter.advancedFilters[0].operatorType: unknown operator \"StringLike\"");
+    }
+
+    @Test
+    void missingFile() throws Exception {
+        assertThat(lint("nope.yaml").exit()).isEqualTo(2);
+    }
+}
