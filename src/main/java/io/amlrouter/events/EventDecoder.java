@@ -107,6 +107,11 @@ public final class EventDecoder {
                                     + ")")));
         } catch (IOException e) {
             throw new EventDecodingException(new Defect("body", "unreadable: " + firstLine(e)));
+        } catch (NumberFormatException e) {
+            // Jackson throws this unwrapped when a number is short enough for maxNumberLength but cannot be held,
+            // e.g. 1e99999999999 as a BigDecimal (its exponent overflows an int). Found by EventDecoderFuzzTest.
+            throw new EventDecodingException(new Defect("body", "not valid JSON: a number cannot be read: "
+                    + firstLine(e)));
         }
     }
 
