@@ -1,13 +1,20 @@
 package io.amlrouter.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.amlrouter.events.BodyFormat;
 import io.amlrouter.events.EventDecodingException;
+import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.filter.FilterParser;
 
 /**
  * The behaviour each fuzzing finding was fixed to, pinned with exact expectations (the corpus replay only proves that
@@ -22,5 +29,33 @@ class FuzzFindingsTest {
         assertThatThrownBy(() -> FuzzFixtures.DECODER.decode(body, BodyFormat.JSON))
                 .isInstanceOf(EventDecodingException.class)
                 .hasMessageStartingWith("body: not valid JSON: a number cannot be read");
+    }
+
+    @Test
+    void anyOfNestsAtMost32LevelsDeep() {
+        Diagnostics ok = new Diagnostics();
+        assertThat(FilterParser.parse(anyOfNested(32), "filter", ok)).isPresent();
+        assertThat(ok.errors()).isEmpty();
+
+        Diagnostics tooDeep = new Diagnostics();
+        assertThat(FilterParser.parse(anyOfNested(33), "filter", tooDeep)).isEmpty();
+        assertThat(tooDeep.errors()).singleElement().asString()
+                .endsWith(".anyOf: anyOf nests more than 32 levels deep");
+
+        Diagnostics farTooDeep = new Diagnostics();
+        assertThat(FilterParser.parse(anyOfNested(100_000), "filter", farTooDeep)).isEmpty();
+        assertThat(farTooDeep.errors()).hasSize(1);
+    }
+
+    /** {"anyOf":[{"anyOf":[ ... {"subjectBeginsWith":"x"} ... ]}]} with {@code levels} anyOf keys. */
+    static JsonNode anyOfNested(int levels) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode node = f.objectNode().put("subjectBeginsWith", "x");
+        for (int i = 0; i < levels; i++) {
+            ObjectNode outer = f.objectNode();
+            outer.set("anyOf", f.arrayNode().add(node));
+            node = outer;
+        }
+        return node;
     }
 }
