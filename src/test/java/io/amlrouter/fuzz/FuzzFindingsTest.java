@@ -15,6 +15,8 @@ import io.amlrouter.events.BodyFormat;
 import io.amlrouter.events.EventDecodingException;
 import io.amlrouter.rules.Diagnostics;
 import io.amlrouter.rules.filter.FilterParser;
+import io.amlrouter.rules.template.TemplateScope;
+import io.amlrouter.rules.template.Templates;
 
 /**
  * The behaviour each fuzzing finding was fixed to, pinned with exact expectations (the corpus replay only proves that
@@ -45,6 +47,18 @@ class FuzzFindingsTest {
         Diagnostics farTooDeep = new Diagnostics();
         assertThat(FilterParser.parse(anyOfNested(100_000), "filter", farTooDeep)).isEmpty();
         assertThat(farTooDeep.errors()).hasSize(1);
+    }
+
+    @Test
+    void aConstantTemplateLongerThanTheLimitIsALoadError() {
+        Templates templates = new Templates(2_000);
+        Diagnostics atLimit = new Diagnostics();
+        assertThat(templates.compile("x".repeat(2_000), false, "subject", TemplateScope.ANY, atLimit)).isPresent();
+
+        Diagnostics over = new Diagnostics();
+        assertThat(templates.compile("x".repeat(2_001), false, "subject", TemplateScope.ANY, over)).isEmpty();
+        assertThat(over.errors()).singleElement().asString()
+                .isEqualTo("subject: the text is 2001 characters, more than the limit of 2000");
     }
 
     /** {"anyOf":[{"anyOf":[ ... {"subjectBeginsWith":"x"} ... ]}]} with {@code levels} anyOf keys. */

@@ -79,6 +79,12 @@ public final class Templates {
             return Optional.empty();
         }
         boolean constant = template.getExpressions().isEmpty();
+        if (constant && source.length() > maxOutputChars) {
+            // A constant template renders to its source without the render-time length check; refuse it here.
+            diagnostics.error(path, "the text is " + source.length() + " characters, more than the limit of "
+                    + maxOutputChars);
+            return Optional.empty();
+        }
         return Optional.of(new CompiledTemplate(template, source, maxOutputChars, constant));
     }
 
