@@ -163,7 +163,8 @@ public final class EventDecoder {
         if (data != null && data.isTextual()) {
             try {
                 return mapper.readTree(data.textValue());
-            } catch (IOException e) {
+            } catch (IOException | NumberFormatException e) {
+                // Not JSON after all (NumberFormatException: see parse); the code is then missing, a defect.
                 return data;
             }
         }

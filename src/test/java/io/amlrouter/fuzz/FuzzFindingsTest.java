@@ -34,6 +34,15 @@ class FuzzFindingsTest {
     }
 
     @Test
+    void doubleEncodedValidationDataWithSuchANumberHasNoCode() {
+        byte[] body = ("{\"id\":\"1\",\"eventType\":\"Microsoft.EventGrid.SubscriptionValidationEvent\","
+                + "\"data\":\"{\\\"validationCode\\\":1e99999999999}\"}").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> FuzzFixtures.DECODER.decode(body, BodyFormat.CLOUDEVENT))
+                .isInstanceOf(EventDecodingException.class)
+                .hasMessage("data.validationCode: missing in the subscription validation event");
+    }
+
+    @Test
     void anyOfNestsAtMost32LevelsDeep() {
         Diagnostics ok = new Diagnostics();
         assertThat(FilterParser.parse(anyOfNested(32), "filter", ok)).isPresent();
