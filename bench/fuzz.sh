@@ -57,5 +57,8 @@ if [ -n "${FUZZ_MAX_LEN:-}" ]; then
 fi
 
 echo "fuzzing $test for ${seconds}s (heap ${FUZZ_XMX:-512m}, per-input timeout ${FUZZ_TIMEOUT:-10}s)" >&2
-JAZZER_FUZZ=1 exec ./mvnw -B -ntp test -Dtest="$test" -DargLine="-Xmx${FUZZ_XMX:-512m}" \
+# The heap goes in through JAVA_TOOL_OPTIONS: surefire's argLine is the Quarkus plugin's to set (a -DargLine is
+# dropped). Maven's own JVM gets the same bound, which is plenty for running one test class.
+export JAVA_TOOL_OPTIONS="-Xmx${FUZZ_XMX:-512m} ${JAVA_TOOL_OPTIONS:-}"
+JAZZER_FUZZ=1 exec ./mvnw -B -ntp test -Dtest="$test" \
   -Djazzer.instrumentation_includes="${FUZZ_INCLUDES:-$includes}" "${args[@]}"
