@@ -94,10 +94,15 @@ final class JsonBytes {
 
     /** The next value; zero bytes past the end read as {@code null}. */
     JsonNode value() {
-        return value(0);
+        return value(0, false);
     }
 
-    private JsonNode value(int depth) {
+    /**
+     * @param inMany inside a {@code MANY}, where {@code NEST} and {@code MANY} read as null: their copies share one
+     *        node, so nesting them would make a tree whose printed size is the product of the counts (billions of
+     *        nodes from a few bytes), which no delivered event can be (bodies are at most 1 MiB)
+     */
+    private JsonNode value(int depth, boolean inMany) {
         int tag = u8();
         switch (tag % 16) {
             case 0:
@@ -133,7 +138,7 @@ final class JsonBytes {
                 }
                 ArrayNode array = F.arrayNode();
                 for (int i = 0; i < n && !exhausted(); i++) {
-                    array.add(value(depth + 1));
+                    array.add(value(depth + 1, inMany));
                 }
                 return array;
             }
@@ -145,7 +150,7 @@ final class JsonBytes {
                 ObjectNode object = F.objectNode();
                 for (int i = 0; i < n && !exhausted(); i++) {
                     String key = key();
-                    object.set(key, value(depth + 1));
+                    object.set(key, value(depth + 1, inMany));
                 }
                 return object;
             }
@@ -153,7 +158,10 @@ final class JsonBytes {
                 int n = Math.min(u16(), MAX_REPEAT);
                 int kind = u8() % 3;
                 String key = key();
-                JsonNode node = value(depth + 1);
+                JsonNode node = value(depth + 1, inMany);
+                if (inMany) {
+                    return F.nullNode();
+                }
                 for (int i = 0; i < n; i++) {
                     node = switch (kind) {
                         case 0 -> F.arrayNode().add(node);
@@ -165,7 +173,10 @@ final class JsonBytes {
             }
             case 14: {
                 int n = Math.min(u16(), MAX_REPEAT);
-                JsonNode element = value(depth + 1);
+                JsonNode element = value(depth + 1, true);
+                if (inMany) {
+                    return F.nullNode();
+                }
                 ArrayNode array = F.arrayNode();
                 for (int i = 0; i < n; i++) {
                     array.add(element);
