@@ -14,7 +14,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.amlrouter.events.BodyFormat;
 import io.amlrouter.events.EventDecodingException;
 import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.filter.EventFilter;
 import io.amlrouter.rules.filter.FilterParser;
+import io.amlrouter.rules.filter.FilterResult;
 import io.amlrouter.rules.template.TemplateScope;
 import io.amlrouter.rules.template.Templates;
 
@@ -68,6 +70,28 @@ class FuzzFindingsTest {
         assertThat(templates.compile("x".repeat(2_001), false, "subject", TemplateScope.ANY, over)).isEmpty();
         assertThat(over.errors()).singleElement().asString()
                 .isEqualTo("subject: the text is 2001 characters, more than the limit of 2000");
+    }
+
+    @Test
+    void valuesNestedDeeperThanJacksonWritesAreShownCut() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        JsonNode deep = f.numberNode(1);
+        for (int i = 0; i < 1_001; i++) {
+            deep = f.arrayNode().add(deep);
+        }
+        Diagnostics d = new Diagnostics();
+        assertThat(FilterParser.parse(f.objectNode().set("subjectBeginsWith", deep), "filter", d)).isEmpty();
+        assertThat(d.errors()).singleElement().asString().isEqualTo("filter.subjectBeginsWith: […] is not a string");
+
+        EventFilter filter = FilterParser.parse(f.objectNode().set("advancedFilters", f.arrayNode().add(f.objectNode()
+                .put("operatorType", "StringIn").put("key", "data.a").set("values", f.arrayNode().add("x")))),
+                "filter", new Diagnostics()).orElseThrow();
+        ObjectNode event = f.objectNode().put("id", "1").put("eventType", "T");
+        event.set("data", f.objectNode().set("a", deep));
+        assertThat(filter.matches(event)).isFalse();
+        FilterResult result = filter.explain(event);
+        assertThat(result).isInstanceOf(FilterResult.NotMatched.class);
+        assertThat(((FilterResult.NotMatched) result).mismatch().reason()).startsWith("data.a is an array ([…])");
     }
 
     /** {"anyOf":[{"anyOf":[ ... {"subjectBeginsWith":"x"} ... ]}]} with {@code levels} anyOf keys. */

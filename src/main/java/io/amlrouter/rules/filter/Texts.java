@@ -27,7 +27,14 @@ final class Texts {
 
     /** The compact JSON of a value, cut to {@link #MAX_SHOWN} characters. */
     static String json(JsonNode node) {
-        String json = node.toString();
+        String json;
+        try {
+            json = node.toString();
+        } catch (RuntimeException e) {
+            // Jackson refuses to write a tree nested more than 1,000 deep (StreamWriteConstraints) and throws. Parsed
+            // events and rules files nest at most 64, but messages must not depend on that.
+            return node.isArray() ? "[…]" : node.isObject() ? "{…}" : "…";
+        }
         return json.length() <= MAX_SHOWN ? json : json.substring(0, MAX_SHOWN - 1) + "…";
     }
 
