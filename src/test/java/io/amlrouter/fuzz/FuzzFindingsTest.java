@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,10 +14,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.amlrouter.events.BodyFormat;
 import io.amlrouter.events.EventDecodingException;
+import io.amlrouter.events.Inbound;
+import io.amlrouter.events.MlEvent;
 import io.amlrouter.rules.Diagnostics;
 import io.amlrouter.rules.filter.EventFilter;
 import io.amlrouter.rules.filter.FilterParser;
 import io.amlrouter.rules.filter.FilterResult;
+import io.amlrouter.rules.template.CompiledTemplate;
+import io.amlrouter.rules.template.RenderException;
+import io.amlrouter.rules.template.TemplateContext;
 import io.amlrouter.rules.template.TemplateScope;
 import io.amlrouter.rules.template.Templates;
 
@@ -92,6 +98,31 @@ class FuzzFindingsTest {
         FilterResult result = filter.explain(event);
         assertThat(result).isInstanceOf(FilterResult.NotMatched.class);
         assertThat(((FilterResult.NotMatched) result).mismatch().reason()).startsWith("data.a is an array ([…])");
+    }
+
+    @Test
+    void loopsRefuseNumbersAndStopAfter10000Iterations() throws Exception {
+        Templates templates = new Templates(100_000);
+        MlEvent event = ((Inbound.Notification) FuzzFixtures.DECODER.decode(("{\"id\":\"1\",\"eventType\":\"T\","
+                + "\"data\":{\"n\":2000000000,\"list\":" + IntStream.range(0, 101).boxed().toList()
+                + "}}").getBytes(StandardCharsets.UTF_8), BodyFormat.JSON).get(0)).event();
+        TemplateContext context = new TemplateContext(event, "r", null);
+
+        for (String source : new String[] { "{#for i in 2000000000}{/for}", "{#for i in event.data.n}{/for}" }) {
+            CompiledTemplate t = templates.compile(source, false, "t", TemplateScope.ANY, new Diagnostics()).orElseThrow();
+            assertThatThrownBy(() -> t.render(context)).isInstanceOf(RenderException.class)
+                    .hasMessageContaining("loops go over lists and maps, not over the number 2000000000");
+        }
+        CompiledTemplate ok = templates.compile("{#for a in event.data.list}{#for b in event.data.list}{/for}{/for}",
+                false, "t", TemplateScope.ANY, new Diagnostics()).orElseThrow();
+        assertThatThrownBy(() -> ok.render(context)).isInstanceOf(RenderException.class)
+                .hasMessageContaining("loops would run more than 10000 times");
+        CompiledTemplate small = templates.compile("{#for a in event.data.list}{#for b in event.data.list}"
+                + "{#if b == 0}{a},{/if}{/for}{/for}", false, "t", TemplateScope.ANY, new Diagnostics()).orElseThrow();
+        MlEvent smaller = ((Inbound.Notification) FuzzFixtures.DECODER.decode(("{\"id\":\"1\",\"eventType\":\"T\","
+                + "\"data\":{\"list\":" + IntStream.range(0, 99).boxed().toList() + "}}")
+                .getBytes(StandardCharsets.UTF_8), BodyFormat.JSON).get(0)).event();
+        assertThat(small.render(new TemplateContext(smaller, "r", null))).startsWith("0,1,2,").endsWith(",98,");
     }
 
     /** {"anyOf":[{"anyOf":[ ... {"subjectBeginsWith":"x"} ... ]}]} with {@code levels} anyOf keys. */

@@ -1,5 +1,7 @@
 package io.amlrouter.rules.template;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateException;
 
@@ -35,6 +37,7 @@ public final class CompiledTemplate {
         String out;
         try {
             out = template.instance()
+                    .setAttribute(BoundedLoops.BUDGET_ATTRIBUTE, new AtomicLong(BoundedLoops.MAX_ITERATIONS))
                     .data("event", new Resolvers.EventRoot(context.event()))
                     .data("rule", new Resolvers.RuleRoot(context.ruleName(),
                             context.ruleDescription() == null ? "" : context.ruleDescription()))

@@ -39,6 +39,7 @@ public final class Templates {
         this.maxOutputChars = maxOutputChars;
         this.engine = Engine.builder()
                 .addDefaultSectionHelpers()
+                .addSectionHelper(new BoundedLoops())
                 .addValueResolvers(ValueResolvers.orResolver(), ValueResolvers.orEmpty(), ValueResolvers.trueResolver(),
                         ValueResolvers.logicalAndResolver(), ValueResolvers.logicalOrResolver(),
                         ValueResolvers.listResolver(), ValueResolvers.collectionResolver(), ValueResolvers.thisResolver(),
