@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -98,6 +99,25 @@ class FuzzFindingsTest {
         FilterResult result = filter.explain(event);
         assertThat(result).isInstanceOf(FilterResult.NotMatched.class);
         assertThat(((FilterResult.NotMatched) result).mismatch().reason()).startsWith("data.a is an array ([…])");
+    }
+
+    @Test
+    void aHugeValueIsShownCutWithoutPrintingItWhole() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        JsonNode big = f.textNode("x".repeat(100_000));
+        ArrayNode twoBillionChars = f.arrayNode();
+        for (int i = 0; i < 20_000; i++) {
+            twoBillionChars.add(big);
+        }
+        EventFilter filter = FilterParser.parse(f.objectNode().set("advancedFilters", f.arrayNode().add(f.objectNode()
+                .put("operatorType", "StringIn").put("key", "data.a").set("values", f.arrayNode().add("x")))),
+                "filter", new Diagnostics()).orElseThrow();
+        ObjectNode event = f.objectNode().put("id", "1").put("eventType", "T");
+        event.set("data", f.objectNode().set("a", twoBillionChars));
+        FilterResult result = filter.explain(event);
+        assertThat(((FilterResult.NotMatched) result).mismatch().reason())
+                .isEqualTo("data.a is an array ([\"" + "x".repeat(77) + "…); StringIn ignores arrays unless "
+                        + "enableAdvancedFilteringOnArrays is true");
     }
 
     @Test
