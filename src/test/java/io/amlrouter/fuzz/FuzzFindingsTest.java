@@ -121,10 +121,10 @@ class FuzzFindingsTest {
     }
 
     @Test
-    void loopsRefuseNumbersAndStopAfter10000Iterations() throws Exception {
+    void loopsRefuseNumbersAndStopAfter1000Iterations() throws Exception {
         Templates templates = new Templates(100_000);
         MlEvent event = ((Inbound.Notification) FuzzFixtures.DECODER.decode(("{\"id\":\"1\",\"eventType\":\"T\","
-                + "\"data\":{\"n\":2000000000,\"list\":" + IntStream.range(0, 101).boxed().toList()
+                + "\"data\":{\"n\":2000000000,\"list\":" + IntStream.range(0, 32).boxed().toList()
                 + "}}").getBytes(StandardCharsets.UTF_8), BodyFormat.JSON).get(0)).event();
         TemplateContext context = new TemplateContext(event, "r", null);
 
@@ -136,13 +136,13 @@ class FuzzFindingsTest {
         CompiledTemplate ok = templates.compile("{#for a in event.data.list}{#for b in event.data.list}{/for}{/for}",
                 false, "t", TemplateScope.ANY, new Diagnostics()).orElseThrow();
         assertThatThrownBy(() -> ok.render(context)).isInstanceOf(RenderException.class)
-                .hasMessageContaining("loops would run more than 10000 times");
+                .hasMessageContaining("loops would run more than 1000 times");
         CompiledTemplate small = templates.compile("{#for a in event.data.list}{#for b in event.data.list}"
                 + "{#if b == 0}{a},{/if}{/for}{/for}", false, "t", TemplateScope.ANY, new Diagnostics()).orElseThrow();
         MlEvent smaller = ((Inbound.Notification) FuzzFixtures.DECODER.decode(("{\"id\":\"1\",\"eventType\":\"T\","
-                + "\"data\":{\"list\":" + IntStream.range(0, 99).boxed().toList() + "}}")
+                + "\"data\":{\"list\":" + IntStream.range(0, 31).boxed().toList() + "}}")
                 .getBytes(StandardCharsets.UTF_8), BodyFormat.JSON).get(0)).event();
-        assertThat(small.render(new TemplateContext(smaller, "r", null))).startsWith("0,1,2,").endsWith(",98,");
+        assertThat(small.render(new TemplateContext(smaller, "r", null))).startsWith("0,1,2,").endsWith(",30,");
     }
 
     /** {"anyOf":[{"anyOf":[ ... {"subjectBeginsWith":"x"} ... ]}]} with {@code levels} anyOf keys. */

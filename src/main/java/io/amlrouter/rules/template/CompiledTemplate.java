@@ -1,7 +1,5 @@
 package io.amlrouter.rules.template;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateException;
 
@@ -37,7 +35,7 @@ public final class CompiledTemplate {
         String out;
         try {
             out = template.instance()
-                    .setAttribute(BoundedLoops.BUDGET_ATTRIBUTE, new AtomicLong(BoundedLoops.MAX_ITERATIONS))
+                    .setAttribute(BoundedLoops.BUDGET_ATTRIBUTE, new BoundedLoops.Budget())
                     .data("event", new Resolvers.EventRoot(context.event()))
                     .data("rule", new Resolvers.RuleRoot(context.ruleName(),
                             context.ruleDescription() == null ? "" : context.ruleDescription()))
