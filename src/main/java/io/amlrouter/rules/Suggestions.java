@@ -37,8 +37,13 @@ public final class Suggestions {
         if (shorter.length() >= 3 && longer.startsWith(shorter) && shorter.length() * 5 >= longer.length() * 3) {
             return 1;
         }
+        int allowed = Math.max(2, candidate.length() / 4);
+        if (Math.abs(typed.length() - candidate.length()) > allowed) {
+            // The distance is at least the difference in length: too far, and no need to spend O(n*m) to learn it.
+            return Integer.MAX_VALUE;
+        }
         int distance = distance(typed, candidate);
-        return distance <= Math.max(2, candidate.length() / 4) ? 1 + distance : Integer.MAX_VALUE;
+        return distance <= allowed ? 1 + distance : Integer.MAX_VALUE;
     }
 
     /** Levenshtein distance. */
