@@ -31,8 +31,8 @@ import io.amlrouter.events.EventTypes;
  *   0 null  1 true  2 false  3 int8  4 int32  5 int64  6 double(bits:u64)
  *   7 bigint(len:u8, magnitude, sign by tag bit 4)  8 decimal(len:u8, unscaled, scale:i32)
  *   9 word(index:u8)  10 text(len:u16, utf8)  11 array(n:u8, value*n)  12 object(n:u8, (key value)*n)
- *   13 nest(n:u16, kind:u8, key, value)   kind % 3: [v], {key: v}, {key: [v]} applied n times
- *   14 many(n:u16, value)  an array of n copies   15 long text(n:u16, word)  a word repeated n times
+ *   13 nest(n:u16, kind:u8, key, value)   kind % 3: [v], {key: v}, {key: [v]} applied n times (n &lt;= 20,000)
+ *   14 many(n:u16, value)  an array of n copies (n &lt;= 2,000)   15 long text(n:u16, word)  a word repeated n times
  * key := k:u8 (k &lt; 0xF0: KEYS[k % KEYS.size()], else text(len:u8, utf8))
  * </pre>
  */
@@ -40,8 +40,15 @@ final class JsonBytes {
 
     /** Above this many nested containers, arrays and objects decode as null (the generator must not overflow itself). */
     static final int MAX_RECURSION = 24;
-    /** Largest {@code NEST} and {@code MANY} count. */
+    /** Largest {@code NEST} count (and long-text repeat count). */
     static final int MAX_REPEAT = 20_000;
+    /**
+     * Largest {@code MANY} count. Its copies share one node, so the tree stands for count times the element: 2,000
+     * copies of an element of a few hundred bytes is the order of the largest input the service reads (1 MiB). With
+     * 20,000, one input stood for tens of MB of filters and its 240,000 violations took longer than the per-input
+     * timeout: volume, not a defect (a 1 MiB rules file of invalid filters loads in about 2 s).
+     */
+    static final int MAX_MANY = 2_000;
 
     static final List<String> KEYS = List.of(
             // filter object, advanced filter
@@ -172,7 +179,7 @@ final class JsonBytes {
                 return node;
             }
             case 14: {
-                int n = Math.min(u16(), MAX_REPEAT);
+                int n = Math.min(u16(), MAX_MANY);
                 JsonNode element = value(depth + 1, true);
                 if (inMany) {
                     return F.nullNode();
