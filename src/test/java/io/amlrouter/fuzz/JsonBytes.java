@@ -49,6 +49,8 @@ final class JsonBytes {
      * timeout: volume, not a defect (a 1 MiB rules file of invalid filters loads in about 2 s).
      */
     static final int MAX_MANY = 2_000;
+    /** Largest long-text repeat count inside a {@code MANY}, for the same reason (a few KB per copy at most). */
+    static final int MAX_REPEAT_IN_MANY = 32;
 
     static final List<String> KEYS = List.of(
             // filter object, advanced filter
@@ -105,9 +107,9 @@ final class JsonBytes {
     }
 
     /**
-     * @param inMany inside a {@code MANY}, where {@code NEST} and {@code MANY} read as null: their copies share one
-     *        node, so nesting them would make a tree whose printed size is the product of the counts (billions of
-     *        nodes from a few bytes), which no delivered event can be (bodies are at most 1 MiB)
+     * @param inMany inside a {@code MANY}, where {@code NEST} and {@code MANY} read as null and long texts are short:
+     *        the copies share one node, so nesting them would make a tree whose printed size is the product of the
+     *        counts (billions of nodes from a few bytes), which no delivered event or rules file can be (1 MiB at most)
      */
     private JsonNode value(int depth, boolean inMany) {
         int tag = u8();
@@ -191,7 +193,7 @@ final class JsonBytes {
                 return array;
             }
             default: {
-                int n = Math.min(u16(), MAX_REPEAT);
+                int n = Math.min(u16(), inMany ? MAX_REPEAT_IN_MANY : MAX_REPEAT);
                 return F.textNode(WORDS.get(u8() % WORDS.size()).repeat(n));
             }
         }
