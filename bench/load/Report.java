@@ -1,0 +1,205 @@
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Summarises a run of bench/run.sh: reads its results.tsv and prints the table of figures for both servers with
+ * the ratios service/baseline (medians over the repetitions, with the spread min-max) and PASS/MISS per target.
+ *
+ *   java Report results.tsv machine.txt
+ */
+public final class Report {
+
+    // Targets (docs/performance.md, "Ingest benchmark"; reference perf-reliability section 6).
+    static final double MIN_RATIO_1 = 0.70;
+    static final double MIN_RATIO_100 = 0.35;
+    static final double MAX_ADDED_P99_MS = 2.0;
+    static final double MAX_STARTUP_MS = 2000;
+    static final double MAX_RSS_MB = 200;
+
+    record Closed(String server, int n, double rps, long errors, long p50, long p99, long p999) {
+    }
+
+    record Open(String server, double rate, long ok, long errors, long p50, long p90, long p99, long p999, long max,
+            boolean saturated) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Closed> closed = new ArrayList<>();
+        List<Open> open = new ArrayList<>();
+        Map<String, List<double[]>> startups = new LinkedHashMap<>(); // server/mode -> [ms, rssKb]
+        Map<String, long[]> memory = new HashMap<>();
+        Map<String, String> load = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            String[] f = line.split("\t");
+            switch (f[0]) {
+                case "closed" -> {
+                    Map<String, String> kv = kv(f[5]);
+                    double secs = Long.parseLong(kv.get("duration_us")) / 1e6;
+                    long errors = 0;
+                    for (String k : List.of("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts")) {
+                        errors += Long.parseLong(kv.get(k));
+                    }
+                    closed.add(new Closed(f[1], Integer.parseInt(f[2]), Long.parseLong(kv.get("requests")) / secs, errors,
+                            Long.parseLong(kv.get("p50_us")), Long.parseLong(kv.get("p99_us")), Long.parseLong(kv.get("p999_us"))));
+                }
+                case "open" -> {
+                    Map<String, String> kv = kv(f[5]);
+                    open.add(new Open(f[1], Double.parseDouble(kv.get("rate")), Long.parseLong(kv.get("ok")),
+                            Long.parseLong(kv.get("errors")), Long.parseLong(kv.get("p50_us")), Long.parseLong(kv.get("p90_us")),
+                            Long.parseLong(kv.get("p99_us")), Long.parseLong(kv.get("p999_us")), Long.parseLong(kv.get("max_us")),
+                            Boolean.parseBoolean(kv.get("saturated"))));
+                }
+                case "startup" -> startups.computeIfAbsent(f[1] + "/" + f[2], k -> new ArrayList<>())
+                        .add(new double[] {Double.parseDouble(f[4]), Double.parseDouble(f[5])});
+                case "memory" -> memory.put(f[1], new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
+                case "load" -> load.put(f[1], f[2] + " " + f[3] + " " + f[4]);
+                default -> {
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("\n== Ingest benchmark: the service (20 rules, webhooks to a local sink) vs a bare Vert.x server ==\n");
+        for (String m : Files.readAllLines(Path.of(args[1]))) {
+            out.append("   ").append(m).append('\n');
+        }
+        out.append("   load average (1/5/15 min): ");
+        load.forEach((k, v) -> out.append(k).append(' ').append(v).append("; "));
+        out.append("\n\nThroughput, closed loop (wrk -t1), median of runs [min-max]:\n");
+        out.append(String.format("%-8s %-5s | %-26s | %-26s | %-7s | %-22s | %s%n", "events", "conns",
+                "baseline req/s", "service req/s", "ratio", "service events/s", "errors b/s"));
+        Map<Integer, Double> ratios = new TreeMap<>();
+        for (int n : new int[] {1, 10, 100}) {
+            List<Double> b = closed.stream().filter(c -> c.server.equals("baseline") && c.n == n).map(c -> c.rps).toList();
+            List<Double> s = closed.stream().filter(c -> c.server.equals("service") && c.n == n).map(c -> c.rps).toList();
+            if (b.isEmpty() || s.isEmpty()) {
+                continue;
+            }
+            double ratio = median(s) / median(b);
+            ratios.put(n, ratio);
+            long be = closed.stream().filter(c -> c.server.equals("baseline") && c.n == n).mapToLong(c -> c.errors).sum();
+            long se = closed.stream().filter(c -> c.server.equals("service") && c.n == n).mapToLong(c -> c.errors).sum();
+            out.append(String.format(Locale.ROOT, "%-8d %-5s | %-26s | %-26s | %-7.3f | %-22s | %d/%d%n", n, "",
+                    spread(b, 1), spread(s, 1), ratio, spread(s.stream().map(x -> x * n).toList(), 1), be, se));
+        }
+        out.append("\nLatency under the closed loop (wrk; not corrected for coordinated omission), median of runs, ms:\n");
+        for (int n : new int[] {1, 10, 100}) {
+            for (String server : List.of("baseline", "service")) {
+                List<Closed> cs = closed.stream().filter(c -> c.server.equals(server) && c.n == n).toList();
+                if (!cs.isEmpty()) {
+                    out.append(String.format(Locale.ROOT, "  %3d event(s) %-8s p50 %8.2f  p99 %8.2f  p99.9 %8.2f%n", n, server,
+                            ms(median(cs.stream().map(c -> (double) c.p50).toList())),
+                            ms(median(cs.stream().map(c -> (double) c.p99).toList())),
+                            ms(median(cs.stream().map(c -> (double) c.p999).toList()))));
+                }
+            }
+        }
+        Double addedP99 = null;
+        boolean saturated = false;
+        if (!open.isEmpty()) {
+            double rate = open.get(0).rate;
+            out.append(String.format(Locale.ROOT,
+                    "%nLatency at a constant %.0f requests/s, 1 event per request (half the baseline's maximum; from the "
+                            + "intended send time, HdrHistogram), median of runs [min-max], ms:%n", rate));
+            Map<String, Double> p99s = new HashMap<>();
+            for (String server : List.of("baseline", "service")) {
+                List<Open> os = open.stream().filter(o -> o.server.equals(server)).toList();
+                if (os.isEmpty()) {
+                    continue;
+                }
+                boolean sat = os.stream().anyMatch(o -> o.saturated);
+                saturated |= sat && server.equals("service");
+                long errors = os.stream().mapToLong(o -> o.errors).sum();
+                p99s.put(server, median(os.stream().map(o -> (double) o.p99).toList()));
+                out.append(String.format(Locale.ROOT, "  %-8s p50 %-22s p90 %-22s p99 %-22s p99.9 %-22s max %-8.2f errors %d%s%n",
+                        server, spreadMs(os.stream().map(o -> (double) o.p50).toList()),
+                        spreadMs(os.stream().map(o -> (double) o.p90).toList()),
+                        spreadMs(os.stream().map(o -> (double) o.p99).toList()),
+                        spreadMs(os.stream().map(o -> (double) o.p999).toList()),
+                        ms(os.stream().mapToLong(o -> o.max).max().orElse(0)), errors,
+                        sat ? "  SATURATED (could not keep the rate: more than 2 s of requests outstanding)" : ""));
+            }
+            if (p99s.containsKey("baseline") && p99s.containsKey("service")) {
+                addedP99 = ms(p99s.get("service") - p99s.get("baseline"));
+                out.append(String.format(Locale.ROOT, "  added p99 (service - baseline): %.2f ms%n", addedP99));
+            }
+        }
+        out.append("\nStartup (process start -> first 200 on POST /events) and RSS right after it, median [min-max]:\n");
+        startups.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  %-16s %-26s RSS %s MB (%d start(s))%n", k,
+                spread(v.stream().map(x -> x[0]).toList(), 0) + " ms",
+                spread(v.stream().map(x -> x[1] / 1024).toList(), 0), v.size())));
+        memory.forEach((k, v) -> out.append(String.format(Locale.ROOT,
+                "  %-16s after the load: RSS %d MB, peak RSS (VmHWM) %d MB%n", k + "/pinned", v[1] / 1024, v[0] / 1024)));
+
+        out.append("\nTargets (2 cores, JVM):\n");
+        target(out, "throughput at 1 event/request >= " + MIN_RATIO_1 + "x baseline", ratios.get(1),
+                r -> r >= MIN_RATIO_1, "%.3fx");
+        target(out, "throughput at 100 events/request >= " + MIN_RATIO_100 + "x baseline", ratios.get(100),
+                r -> r >= MIN_RATIO_100, "%.3fx");
+        if (saturated) {
+            out.append(String.format("  %-58s %-14s %s%n", "added p99 <= 2 ms at half the baseline's maximum rate",
+                    "saturated", "MISS"));
+        } else {
+            target(out, "added p99 <= 2 ms at half the baseline's maximum rate", addedP99,
+                    a -> a <= MAX_ADDED_P99_MS, "%.2f ms");
+        }
+        List<double[]> svc = startups.get("service/2cpu");
+        target(out, "service startup to first 200 <= 2.0 s (2 CPUs)",
+                svc == null ? null : median(svc.stream().map(x -> x[0]).toList()), v -> v <= MAX_STARTUP_MS, "%.0f ms");
+        target(out, "service RSS after the first request <= 200 MB (-Xmx128m)",
+                svc == null ? null : median(svc.stream().map(x -> x[1] / 1024).toList()), v -> v <= MAX_RSS_MB, "%.0f MB");
+        long errors = closed.stream().mapToLong(c -> c.errors).sum() + open.stream().mapToLong(o -> o.errors).sum();
+        out.append(errors == 0 ? "  every measured request was answered 200\n"
+                : "  WARNING: " + errors + " measured request(s) were not answered 200 (see wrk.log and the server logs)\n");
+        System.out.print(out);
+    }
+
+    interface Check {
+        boolean ok(double v);
+    }
+
+    static void target(StringBuilder out, String what, Double value, Check check, String format) {
+        out.append(String.format("  %-58s %-14s %s%n", what, value == null ? "-" : String.format(Locale.ROOT, format, value),
+                value == null ? "NOT MEASURED" : check.ok(value) ? "PASS" : "MISS"));
+    }
+
+    static Map<String, String> kv(String line) {
+        Map<String, String> kv = new HashMap<>();
+        for (String part : line.split(" ")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                kv.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+        }
+        return kv;
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static String spread(List<Double> xs, int decimals) {
+        double min = xs.stream().mapToDouble(d -> d).min().orElse(0);
+        double max = xs.stream().mapToDouble(d -> d).max().orElse(0);
+        String f = "%,." + decimals + "f";
+        return xs.size() == 1 ? String.format(Locale.ROOT, f, xs.get(0))
+                : String.format(Locale.ROOT, f + " [" + f + "-" + f + "]", median(xs), min, max);
+    }
+
+    static String spreadMs(List<Double> us) {
+        return spread(us.stream().map(Report::ms).toList(), 2);
+    }
+
+    static double ms(double us) {
+        return us / 1000.0;
+    }
+}
