@@ -15,22 +15,29 @@
 #  2. Starts the webhook sink: a second BareServer on port 18099 (bench/rules.yaml posts there), pinned to CPU 0.
 #  3. Startup and memory: starts each server BENCH_STARTS times on both CPUs (the "2 CPUs" of the goal) and measures
 #     process start -> first 200 on a real POST /events (RunStatusChanged, shared key) and VmRSS right after it.
-#  4. Starts both servers pinned to CPU 1 (taskset -c 1); every load generator runs on CPU 0 (taskset -c 0).
-#     Both use -Xmx128m. The service: INGEST_AUTH_KEYS=bench-key, RULES_PATH=bench/rules.yaml (20 rules, webhooks
-#     to the sink), RULES_URLS_ALLOW_HTTP=true, production profile. The baseline: bench/baseline/BareServer.java.
+#  4. Starts three servers pinned to CPU 1 (taskset -c 1); every load generator runs on CPU 0 (taskset -c 0). All
+#     use -Xmx128m and run one at a time under load (the others idle):
+#       baseline  bench/baseline/BareServer.java (port 18090)
+#       service   the packaged service (port 18080): INGEST_AUTH_KEYS=bench-key, RULES_PATH=bench/rules.yaml (20 rules,
+#                 1-2 match each event, webhooks to the sink), RULES_URLS_ALLOW_HTTP=true, production profile
+#       ingest    the same jar and rules with every filter narrowed by "subjectEndsWith: /bench-no-match", so no rule
+#                 matches (port 18081): the ingest path alone (key check, parse, in-flight dedupe, channel, rule
+#                 evaluation, ledger record, 200), which is what perf-reliability section 6.1 G1/G2 measure
 #  5. Warm-up: BENCH_WARMUP seconds of closed-loop load per server (a third at each payload size).
 #  6. Throughput: closed loop (wrk, 1 thread, BENCH_CONNS connections), BENCH_MEASURE seconds per payload size and
-#     server, BENCH_REPS repetitions interleaved (baseline, service, baseline, ...); median and spread reported.
+#     server, BENCH_REPS repetitions interleaved (baseline, service, ingest, baseline, ...); median and spread.
 #  7. Latency: constant rate at half the baseline's median maximum at 1 event per request (bench/load/OpenLoop.java,
 #     latency from each request's intended send time, HdrHistogram), BENCH_LAT_WARMUP + BENCH_LAT seconds per
 #     server and repetition, interleaved.
 #  8. Prints the table (bench/load/Report.java) with ratios service/baseline and PASS/MISS per target; everything
 #     (raw results, server logs, the machine) is kept in target/bench/run-<time>/.
 #
-# Environment (defaults of the full run): BENCH_WARMUP=60 BENCH_MEASURE=10 BENCH_REPS=3 BENCH_LAT_WARMUP=5
-# BENCH_LAT=15 BENCH_STARTS=3 BENCH_CONNS="1:16 10:16 100:8" (connections per payload size: 100 events x 8
+# Environment (defaults of the full run): BENCH_WARMUP=60 BENCH_MEASURE=8 BENCH_REPS=3 BENCH_LAT_WARMUP=3
+# BENCH_LAT=12 BENCH_STARTS=3 BENCH_CONNS="1:16 10:16 100:8" (connections per payload size: 100 events x 8
 # connections stays below the service's 1,000 events in flight, above which it answers 503 by design)
-# BENCH_JFR=1 records a JFR profile of the service's measured phase into the run directory.
+# BENCH_JFR=1 records a JFR profile of the service's measured phase into the run directory; BENCH_APP=DIR runs
+# another build of the service (a target/quarkus-app directory), e.g. for before/after figures;
+# BENCH_SERVERS="baseline service ingest" chooses the servers (baseline must be first: it sets the rate).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -39,14 +46,17 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
   : "${BENCH_WARMUP:=15}" "${BENCH_MEASURE:=5}" "${BENCH_REPS:=1}" "${BENCH_LAT_WARMUP:=3}" "${BENCH_LAT:=5}" "${BENCH_STARTS:=1}"
 fi
 WARMUP=${BENCH_WARMUP:-60}
-MEASURE=${BENCH_MEASURE:-10}
+MEASURE=${BENCH_MEASURE:-8}
 REPS=${BENCH_REPS:-3}
-LAT_WARMUP=${BENCH_LAT_WARMUP:-5}
-LAT=${BENCH_LAT:-15}
+LAT_WARMUP=${BENCH_LAT_WARMUP:-3}
+LAT=${BENCH_LAT:-12}
 STARTS=${BENCH_STARTS:-3}
 CONNS=${BENCH_CONNS:-"1:16 10:16 100:8"}
 SIZES="1 10 100"
+SERVERS=${BENCH_SERVERS:-baseline service ingest}
+APP=${BENCH_APP:-target/quarkus-app}
 SVC_PORT=18080
+INGEST_PORT=18081
 BASE_PORT=18090
 SINK_PORT=18099 # fixed in bench/rules.yaml
 HEAP=-Xmx128m
@@ -68,10 +78,11 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get install -y -qq wrk >/dev/null 2>&1 || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null; }
 fi
-for port in $SVC_PORT $BASE_PORT $SINK_PORT; do
+for port in $SVC_PORT $INGEST_PORT $BASE_PORT $SINK_PORT; do
   if ss -ltn 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$port\$"; then die "port $port is in use"; fi
 done
-if [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+if [ ! -f "$APP/quarkus-run.jar" ]; then
+  [ "$APP" = target/quarkus-app ] || die "$APP/quarkus-run.jar is missing"
   say "building the service (./mvnw -B -ntp -q package -DskipTests)"
   ./mvnw -B -ntp -q package -DskipTests
 fi
@@ -80,13 +91,18 @@ RUN=target/bench/run-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RUN" target/bench/classes
 RESULTS=$RUN/results.tsv
 : > "$RESULTS"
-LIB=target/quarkus-app/lib/main
+LIB=$APP/lib/main
 CP=$(ls $LIB/io.vertx.vertx-core-*.jar $LIB/io.netty.netty-*.jar $LIB/org.hdrhistogram.HdrHistogram-*.jar \
   $LIB/com.fasterxml.jackson.core.jackson-*.jar | tr '\n' ':')target/bench/classes
 javac -nowarn -d target/bench/classes -cp "$CP" bench/baseline/BareServer.java bench/load/*.java
 FIX=src/test/resources/testdata/events/eventgrid
 java -cp "$CP" Bodies "$RUN/bodies" 1,10,100 $FIX/RunCompleted.json $FIX/RunStatusChanged.json \
   $FIX/ModelRegistered.json $FIX/ModelDeployed.json $FIX/DatasetDriftDetected.json
+# The ingest variant: the same rules, none of which matches (every filter also needs an impossible subject end).
+# In a directory of its own: the service watches the rules file's directory, and the run directory sees a write for
+# every log line.
+mkdir -p "$RUN/rules-ingest"
+sed 's|^    filter:$|    filter:\n      subjectEndsWith: /bench-no-match|' bench/rules.yaml > "$RUN/rules-ingest/rules.yaml"
 FIRST_BODY=$(sed -E 's/"id": *"[^"]*"/"id":"@ID@"/' $FIX/RunStatusChanged.json | tr -d '\n')
 
 # ---- processes: every one we start is remembered and ended on exit ---------------------------------------------
@@ -116,13 +132,17 @@ start_server() {
       ;;
     service)
       INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/bench/rules.yaml RULES_URLS_ALLOW_HTTP=true QUARKUS_HTTP_PORT=$SVC_PORT \
-        taskset -c "$cpus" java $HEAP $extra -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
+        taskset -c "$cpus" java $HEAP $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
+      ;;
+    ingest)
+      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-ingest/rules.yaml RULES_URLS_ALLOW_HTTP=true QUARKUS_HTTP_PORT=$INGEST_PORT \
+        taskset -c "$cpus" java $HEAP $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
       ;;
   esac
   STARTED_PID=$!
   PIDS+=("$STARTED_PID")
 }
-port_of() { [ "$1" = baseline ] && echo $BASE_PORT || echo $SVC_PORT; }
+port_of() { case $1 in baseline) echo $BASE_PORT ;; service) echo $SVC_PORT ;; *) echo $INGEST_PORT ;; esac; }
 
 # Polls POST /events every 10 ms (for at most 60 s) until the first 200; prints "startup_ms rss_kb".
 first_200() {
@@ -174,7 +194,8 @@ done
 
 # ---- startup and RSS, on both CPUs ------------------------------------------------------------------------------
 for rep in $(seq 1 "$STARTS"); do
-  for name in baseline service; do
+  for name in baseline service; do # the ingest variant is the same jar: its startup is the service's
+    [[ " $SERVERS " == *" $name "* ]] || continue
     t0=$(date +%s%N)
     start_server $name 0,1 "$RUN/$name-start$rep.log"
     pid=$STARTED_PID
@@ -187,7 +208,7 @@ done
 
 # ---- the servers under load, pinned --------------------------------------------------------------------------------
 declare -A PID_OF
-for name in baseline service; do
+for name in $SERVERS; do
   extra=""
   if [ "$name" = service ] && [ "${BENCH_JFR:-0}" = 1 ]; then
     extra="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=$ROOT/$RUN/service.jfr,settings=profile,delay=$((WARMUP + 20))s,duration=$((MEASURE * 3 * REPS))s"
@@ -216,7 +237,7 @@ closed() {
 }
 
 say "warm-up: ${WARMUP}s per server"
-for name in baseline service; do
+for name in $SERVERS; do
   for n in $SIZES; do closed $name "$n" $(( (WARMUP + 2) / 3 )) "warm-$name-$n"; done
 done
 loadavg after-warmup
@@ -224,7 +245,7 @@ loadavg after-warmup
 say "throughput: ${MEASURE}s per payload size and server, $REPS repetition(s)"
 for rep in $(seq 1 "$REPS"); do
   for n in $SIZES; do
-    for name in baseline service; do closed $name "$n" "$MEASURE" "r$rep-$name-$n"; done
+    for name in $SERVERS; do closed $name "$n" "$MEASURE" "r$rep-$name-$n"; done
   done
 done
 loadavg after-throughput
@@ -234,7 +255,7 @@ RATE=$(awk -F'\t' '$1=="closed" && $2=="baseline" && $3==1 { split($6, a, " "); 
   print v["requests"] / (v["duration_us"] / 1e6) }' "$RESULTS" | sort -n | awk '{ x[NR]=$1 } END { m = (NR % 2) ? x[(NR+1)/2] : (x[NR/2] + x[NR/2+1]) / 2; printf "%.0f", m / 2 }')
 say "latency: constant rate $RATE requests/s (half the baseline's median maximum), ${LAT_WARMUP}+${LAT}s per run"
 for rep in $(seq 1 "$REPS"); do
-  for name in baseline service; do
+  for name in $SERVERS; do
     port=$(port_of "$name")
     line=$(taskset -c $LOAD_CPU java -Xmx256m -cp "$CP" OpenLoop "http://127.0.0.1:$port/events" "$RATE" "$LAT_WARMUP" "$LAT" \
       64 "$RUN/bodies/bodies-1.txt" "lat$rep-$name" | grep '^OPENLOOP ' || true)
@@ -245,7 +266,7 @@ for rep in $(seq 1 "$REPS"); do
 done
 loadavg end
 
-for name in baseline service; do
+for name in $SERVERS; do
   pid=${PID_OF[$name]}
   echo -e "memory\t$name\t$(awk '/^VmHWM/ {print $2}' /proc/"$pid"/status)\t$(awk '/^VmRSS/ {print $2}' /proc/"$pid"/status)" >> "$RESULTS"
 done
