@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,10 @@ public final class InMemoryLedger implements OutcomeLedger {
             this.created = created;
         }
     }
+
+    /** The order {@link EventHistory#actions()} lists actions in, whatever the store. */
+    static final Comparator<ActionRecord> BY_RULE_AND_INDEX = Comparator.comparing((ActionRecord r) -> r.key().rule())
+            .thenComparingInt(r -> r.key().actionIndex());
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Entry> order = new ConcurrentLinkedDeque<>();
@@ -110,6 +115,11 @@ public final class InMemoryLedger implements OutcomeLedger {
                 current = new ActionRecord(key, "unknown", ActionState.PENDING, 1, null, null, null, clock.instant(),
                         clock.instant(), null, null);
             }
+            if (current.state().isFinal()) {
+                // A late outcome (of a claim whose lease had lapsed) never changes a final one: a transient
+                // failure arriving after a success must not make the action owed again.
+                return Uni.createFrom().voidItem();
+            }
             entry.actions.put(key, change.apply(current));
         }
         return Uni.createFrom().voidItem();
@@ -179,7 +189,9 @@ public final class InMemoryLedger implements OutcomeLedger {
             EventRecord event = entry.event != null ? entry.event
                     : new EventRecord(entry.eventId, null, null, null, entry.created, entry.created, 0, List.of(),
                             null, null);
-            return Optional.of(new EventHistory(event, List.copyOf(entry.actions.values())));
+            List<ActionRecord> actions = new ArrayList<>(entry.actions.values());
+            actions.sort(BY_RULE_AND_INDEX);
+            return Optional.of(new EventHistory(event, actions));
         }
     }
 
