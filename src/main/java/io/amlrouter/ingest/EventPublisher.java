@@ -53,8 +53,9 @@ public class EventPublisher {
     /**
      * Publishes the events and answers with each one's state once all are acknowledged or the
      * deadline passes, whichever comes first. Null when the replica is too busy to take them.
+     * Public for the history API's replay, which routes a recorded event through this same path.
      */
-    Uni<List<EventState>> publish(List<MlEvent> events, Duration deadline) {
+    public Uni<List<EventState>> publish(List<MlEvent> events, Duration deadline) {
         int fresh = (int) events.stream().filter(e -> !inFlight.containsKey(e.id())).count();
         if (inFlightCount.addAndGet(fresh) > maxInFlight) {
             inFlightCount.addAndGet(-fresh);
