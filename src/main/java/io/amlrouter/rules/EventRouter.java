@@ -107,7 +107,7 @@ public class EventRouter {
                 rendered = spec.render(new ActionContext(event, rule.name(), rule.description(), index));
             } catch (RenderException e) {
                 return ledger.failedPermanently(key, "template: " + e.getMessage())
-                        .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage()));
+                        .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
             }
             return dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered));
         });
