@@ -38,6 +38,7 @@ class ShutdownDrain {
     }
 
     void onShutdown(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) ShutdownEvent event) {
+        LOG.infof("Stopping: %d event(s) in flight", publisher.inFlight());
         if (publisher.inFlight() == 0 || budget.isEmpty()) {
             return;
         }

@@ -19,13 +19,20 @@ import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.rules.DeadLetter;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.quarkus.runtime.Startup;
 
 /**
  * Passes every dead letter to the configured destinations: a plain mail to
  * {@code ledger.dead-letter.email} (through the SMTP server of the email actions) and/or a JSON POST to
  * {@code ledger.dead-letter.webhook-url}. Best effort: the dead letter is already logged, counted and
  * kept in the history; a destination that fails is logged at WARN and not retried.
+ * <p>
+ * Created at startup ({@link Startup}), and with it the mailer's SMTP client: a Vert.x client created
+ * lazily, inside the first request's handling, belongs to the HTTP server's context and is closed with
+ * the HTTP server on shutdown, which cut the mails still being sent after the HTTP drain (seen in
+ * GracefulShutdownIT).
  */
+@Startup
 @ApplicationScoped
 public class DeadLetterForwarder {
 
