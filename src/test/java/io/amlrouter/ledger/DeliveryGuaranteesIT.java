@@ -354,7 +354,8 @@ class DeliveryGuaranteesIT {
             assertThat(r.took()).isLessThan(Duration.ofSeconds(4));
             assertThat(smtp.received(d.id())).as("no action without a claim").isEmpty();
             Reply ready = Http.get(a, "/q/health/ready");
-            System.out.println("readiness with Redis down: " + ready.status() + " " + ready.body());
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.body()).contains("Redis connection health check", "DOWN");
         } finally {
             redis.start();
         }
