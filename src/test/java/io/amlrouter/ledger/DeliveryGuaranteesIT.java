@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -77,8 +78,15 @@ class DeliveryGuaranteesIT {
         b = second.join();
     }
 
-    static ServiceProcess replica(String name) {
-        return ServiceProcess.start(name, List.of("-Xmx256m"), Map.ofEntries(
+    @SafeVarargs
+    static ServiceProcess replica(String name, Map.Entry<String, String>... extra) {
+        Map<String, String> props = new HashMap<>(baseProperties(name));
+        props.putAll(Map.ofEntries(extra));
+        return ServiceProcess.start(name, List.of("-Xmx256m"), props);
+    }
+
+    static Map<String, String> baseProperties(String name) {
+        return Map.ofEntries(
                 Map.entry("rules.path", "src/test/resources/testdata/ledger-rules.yaml"),
                 Map.entry("ledger.store", "redis"),
                 Map.entry("quarkus.redis.hosts", redis.url()),
@@ -95,7 +103,7 @@ class DeliveryGuaranteesIT {
                 Map.entry("rules.held-claim-wait", "10s"),
                 Map.entry("ledger.dead-letter.email", ADMIN),
                 Map.entry("ledger.dead-letter.webhook-url",
-                        "http://127.0.0.1:" + deadLetterReceiver.getAddress().getPort() + "/dead-letters")));
+                        "http://127.0.0.1:" + deadLetterReceiver.getAddress().getPort() + "/dead-letters"));
     }
 
     @AfterAll
@@ -362,5 +370,34 @@ class DeliveryGuaranteesIT {
         List<Reply> replies = deliverUntilDone(a, d);
         assertThat(replies.get(replies.size() - 1).status()).isEqualTo(200);
         assertThat(smtp.countByRecipient(d.id())).isEqualTo(Map.of(TEAM, 1L, ONCALL, 1L));
+    }
+
+    @Test
+    @Order(9)
+    void aReplicaKilledMidActionLeavesAtMostOneDuplicateOnceItsLeaseLapses() {
+        // replica-c claims with a 3 s lease, sends both mails, and is killed (SIGKILL) while the SMTP server
+        // holds its replies: the mails arrive, the outcomes are never written. The crash landed in the SMTP
+        // sync gap, the worst place: after the lease the actions run again, once.
+        ServiceProcess c = replica("replica-c", Map.entry("ledger.claim-lease", "3s"));
+        try {
+            Events.Delivery d = Events.eventGrid("RunStatusChanged.json");
+            smtp.delay(d.id(), Duration.ofSeconds(3));
+            Http.deliverAsync(c, d.body());
+            await().atMost(Duration.ofSeconds(15)).until(() -> smtp.dataStarted("team: run failed, event " + d.id())
+                    && smtp.dataStarted("oncall: run failed, event " + d.id()));
+            c.kill();
+            smtp.reset();
+
+            List<Reply> replies = deliverUntilDone(a, d);
+            assertThat(replies.get(0).status()).as("the dead replica's claims hold until their lease ends").isEqualTo(503);
+            assertThat(replies.get(replies.size() - 1).status()).isEqualTo(200);
+            assertThat(smtp.countByRecipient(d.id())).isEqualTo(Map.of(TEAM, 2L, ONCALL, 2L));
+            history(a, d.id()).get("actions").forEach(x -> {
+                assertThat(x.get("state").asText()).isEqualTo("SUCCEEDED");
+                assertThat(x.get("attempts").asInt()).isEqualTo(2);
+            });
+        } finally {
+            c.close();
+        }
     }
 }

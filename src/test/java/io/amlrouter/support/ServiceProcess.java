@@ -115,6 +115,12 @@ public final class ServiceProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends SIGKILL, as a crash (OOM kill, node loss) ends a process: no shutdown at all. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit(Duration.ofSeconds(10));
+    }
+
     /** Waits for the process to exit; its exit code, or -1 if it did not exit in time. */
     public int awaitExit(Duration timeout) {
         try {
