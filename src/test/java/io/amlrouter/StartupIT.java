@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged service refuses to start on a misconfiguration, saying why: an invalid rules file
- * (every violation printed), no ingest authentication without the development switch, or a Redis
- * ledger without a Redis server.
+ * (every violation printed), no ingest authentication without the development switch, an SMTP host
+ * without a sender, or a Redis ledger without a Redis server.
  */
 class StartupIT {
 
@@ -27,7 +27,8 @@ class StartupIT {
         command.addAll(List.of(properties));
         command.addAll(List.of("-jar", "target/quarkus-app/quarkus-run.jar"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(k -> k.startsWith("INGEST_") || k.startsWith("RULES_"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("INGEST_") || k.startsWith("RULES_")
+                || k.startsWith("QUARKUS_MAILER_") || k.startsWith("EMAIL_"));
         Process p = builder.start();
         boolean exited = p.waitFor(60, TimeUnit.SECONDS);
         if (!exited) {
@@ -54,6 +55,14 @@ class StartupIT {
         assertThat(r.exit()).isNotZero();
         assertThat(r.output()).contains("ledger.store=redis (LEDGER_STORE) needs a Redis server",
                 "QUARKUS_REDIS_HOSTS");
+    }
+
+    @Test
+    void anSmtpHostWithoutASenderStopsTheService() throws Exception {
+        Result r = start("-Dingest.auth.keys=k", "-Dquarkus.mailer.host=smtp.contoso.com");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.output()).contains("Email delivery is SMTP (quarkus.mailer.host is set (SysPropConfigSource)) "
+                + "but quarkus.mailer.from (QUARKUS_MAILER_FROM) is not set");
     }
 
     @Test

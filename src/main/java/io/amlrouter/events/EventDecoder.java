@@ -36,8 +36,26 @@ public final class EventDecoder {
         return mapper;
     }
 
-    /** Decodes a delivery. Duplicate ids with identical content are kept once; with different content they are a defect. */
+    /** The type prefix of the events this service publishes itself (deployment outcomes). */
+    public static final String RESERVED_TYPE_PREFIX = "AmlEventRouter.";
+
+    /**
+     * Decodes a delivery from outside: like {@link #decode}, and an event claiming one of our own
+     * {@code AmlEventRouter.*} types is a defect, so no sender can forge a deployment outcome.
+     */
+    public List<Inbound> decodeDelivery(byte[] body, BodyFormat format) throws EventDecodingException {
+        return decode(body, format, false);
+    }
+
+    /**
+     * Decodes events for the dry run, where our own synthetic types are allowed. Duplicate ids with
+     * identical content are kept once; with different content they are a defect.
+     */
     public List<Inbound> decode(byte[] body, BodyFormat format) throws EventDecodingException {
+        return decode(body, format, true);
+    }
+
+    private List<Inbound> decode(byte[] body, BodyFormat format, boolean allowReserved) throws EventDecodingException {
         JsonNode root = parse(body);
         List<JsonNode> items;
         if (root.isArray()) {
@@ -69,6 +87,13 @@ public final class EventDecoder {
             }
             Inbound inbound = decodeEvent((ObjectNode) item, at, format, defects);
             if (inbound == null) {
+                continue;
+            }
+            if (!allowReserved && inbound instanceof Inbound.Notification n
+                    && n.event().type().regionMatches(true, 0, RESERVED_TYPE_PREFIX, 0, RESERVED_TYPE_PREFIX.length())) {
+                defects.add(new Defect((at.isEmpty() ? "" : at + ".") + (n.event().envelope().schema() == EventSchema.CLOUD_EVENTS
+                        ? "type" : "eventType"), "\"" + n.event().type() + "\" is published by this service itself and "
+                        + "cannot be delivered from outside"));
                 continue;
             }
             Integer first = firstIndexById.putIfAbsent(inbound.id(), i);

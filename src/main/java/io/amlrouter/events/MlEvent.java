@@ -33,11 +33,29 @@ public sealed interface MlEvent {
 
     /** The run this event is about, for the variants that name one. */
     default Optional<String> relatedRunId() {
+        if (this instanceof RunCompleted r) {
+            return Optional.ofNullable(r.runId());
+        }
+        if (this instanceof RunStatusChanged r) {
+            return Optional.ofNullable(r.runId());
+        }
+        if (this instanceof DatasetDriftDetected d) {
+            return Optional.ofNullable(d.runId());
+        }
         return Optional.empty();
     }
 
     /** A link to the run in Azure ML studio, when the event names a run and a workspace. */
     default Optional<String> studioUrl() {
+        if (this instanceof RunCompleted r) {
+            return Optional.ofNullable(r.studioLink());
+        }
+        if (this instanceof RunStatusChanged r) {
+            return Optional.ofNullable(r.studioLink());
+        }
+        if (this instanceof DatasetDriftDetected d) {
+            return Optional.ofNullable(d.studioLink());
+        }
         return Optional.empty();
     }
 
@@ -45,32 +63,12 @@ public sealed interface MlEvent {
     record RunCompleted(EventEnvelope envelope, String experimentId, String experimentName, String runId,
             String runType, Map<String, String> runTags, Map<String, String> runProperties, String studioLink)
             implements MlEvent {
-
-        @Override
-        public Optional<String> relatedRunId() {
-            return Optional.ofNullable(runId);
-        }
-
-        @Override
-        public Optional<String> studioUrl() {
-            return Optional.ofNullable(studioLink);
-        }
     }
 
     /** A run's status changed (Failed, Canceled, Running, ...). */
     record RunStatusChanged(EventEnvelope envelope, String experimentId, String experimentName, String runId,
             String runType, String runStatus, Map<String, String> runTags, Map<String, String> runProperties,
             String studioLink) implements MlEvent {
-
-        @Override
-        public Optional<String> relatedRunId() {
-            return Optional.ofNullable(runId);
-        }
-
-        @Override
-        public Optional<String> studioUrl() {
-            return Optional.ofNullable(studioLink);
-        }
     }
 
     /** A model version was registered. {@code modelVersion} arrives as string or number; kept as text. */
@@ -87,16 +85,6 @@ public sealed interface MlEvent {
     record DatasetDriftDetected(EventEnvelope envelope, String dataDriftId, String dataDriftName, String runId,
             String baseDatasetId, String targetDatasetId, Double driftCoefficient, String startTime, String endTime,
             String studioLink) implements MlEvent {
-
-        @Override
-        public Optional<String> relatedRunId() {
-            return Optional.ofNullable(runId);
-        }
-
-        @Override
-        public Optional<String> studioUrl() {
-            return Optional.ofNullable(studioLink);
-        }
     }
 
     /**

@@ -9,13 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.events.Channels;
+import io.amlrouter.events.EventBus;
 import io.amlrouter.events.MlEvent;
 import io.smallrye.mutiny.Uni;
 
@@ -34,14 +31,13 @@ public class EventPublisher {
     record Outcome(boolean acked, String detail) {
     }
 
-    private final Emitter<MlEvent> emitter;
+    private final EventBus bus;
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger inFlightCount = new AtomicInteger();
     private final int maxInFlight;
 
-    public EventPublisher(@Channel(Channels.ML_EVENTS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-            Emitter<MlEvent> emitter, IngestConfig config) {
-        this.emitter = emitter;
+    public EventPublisher(EventBus bus, IngestConfig config) {
+        this.bus = bus;
         this.maxInFlight = config.maxInFlight();
     }
 
@@ -101,7 +97,7 @@ public class EventPublisher {
                     return CompletableFuture.completedFuture(null);
                 });
         try {
-            emitter.send(message);
+            bus.send(message);
         } catch (RuntimeException e) {
             LOG.warnf("Could not hand event %s to the router: %s", event.id(), e.getMessage());
             outcome.complete(new Outcome(false, "the router cannot take events now"));

@@ -89,7 +89,7 @@ public class EventsResource {
         }
         List<Inbound> items;
         try {
-            items = decoder.decode(body, format.get());
+            items = decoder.decodeDelivery(body, format.get());
         } catch (EventDecodingException e) {
             LOG.infof("Rejected a delivery%s: %s", subscriptionSuffix(subscription), e.getMessage());
             return Uni.createFrom().item(Problems.response(Problem.of(400, "invalid-body", "Invalid event delivery",

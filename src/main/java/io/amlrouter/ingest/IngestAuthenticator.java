@@ -35,7 +35,7 @@ public class IngestAuthenticator {
     public IngestAuthenticator(IngestConfig config) {
         IngestConfig.Auth auth = config.auth();
         this.keys = new SharedKeys(auth.keys().orElse(List.of()));
-        this.entra = auth.entra().tenantId().filter(t -> !t.isBlank()).map(tenant -> entraValidator(tenant, auth.entra()));
+        this.entra = EntraValidators.from(auth.entra(), "ingest.auth.entra", "AzureEventGridSecureWebhookSubscriber");
         this.open = keys.isEmpty() && entra.isEmpty();
         if (open && !auth.allowUnauthenticated()) {
             throw new ConfigurationException("Ingest authentication is not configured. Set ingest.auth.keys "
@@ -55,16 +55,6 @@ public class IngestAuthenticator {
             LOG.infof("Ingest authentication: %d shared key(s)%s", keys.size(),
                     entra.isPresent() ? ", Entra ID tokens for tenant " + auth.entra().tenantId().get() : "");
         }
-    }
-
-    private static JwtValidator entraValidator(String tenant, IngestConfig.Entra config) {
-        List<String> audiences = config.audiences().orElse(List.of());
-        if (audiences.isEmpty()) {
-            throw new ConfigurationException("ingest.auth.entra.tenant-id is set but ingest.auth.entra.audiences is not "
-                    + "(INGEST_AUTH_ENTRA_AUDIENCES): list the webhook app's application id and/or id URI.");
-        }
-        return EntraValidators.forTenant(tenant, config.authorityHost(), config.jwksUrl(), config.issuers(), audiences,
-                Optional.of(config.requiredRole()), config.clockSkew(), config.jwksRefetchCooldown());
     }
 
     /** True when no credential is configured (development switch on). */

@@ -1,10 +1,10 @@
 package io.amlrouter.ingest;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.amlrouter.security.EntraSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -74,7 +74,7 @@ public interface IngestConfig {
         Optional<List<String>> keys();
 
         /** Microsoft Entra ID bearer tokens (Entra-protected Event Grid delivery). */
-        Entra entra();
+        EntraSettings entra();
 
         /**
          * Development only: accept unauthenticated deliveries when neither keys nor Entra are
@@ -83,42 +83,6 @@ public interface IngestConfig {
          */
         @WithDefault("false")
         boolean allowUnauthenticated();
-    }
-
-    interface Entra {
-        /** The tenant that issues the tokens. Setting it turns Entra checking on. No default. */
-        Optional<String> tenantId();
-
-        /** Accepted audiences: the webhook app's application id and/or application id URI. Required with a tenant. */
-        Optional<List<String>> audiences();
-
-        /** The app role the token must carry. Defaults to AzureEventGridSecureWebhookSubscriber. */
-        @WithDefault("AzureEventGridSecureWebhookSubscriber")
-        String requiredRole();
-
-        /** Entra's host; other clouds use e.g. https://login.microsoftonline.us. Defaults to https://login.microsoftonline.com. */
-        @WithDefault("https://login.microsoftonline.com")
-        String authorityHost();
-
-        /** Where the signing keys are published. Defaults to {authority-host}/{tenant}/discovery/v2.0/keys. */
-        Optional<URI> jwksUrl();
-
-        /**
-         * Accepted issuers. Defaults to both Entra forms for the tenant:
-         * https://sts.windows.net/{tenant}/ (v1 tokens) and {authority-host}/{tenant}/v2.0 (v2 tokens).
-         */
-        Optional<List<String>> issuers();
-
-        /**
-         * The least time between two fetches of the signing keys caused by tokens naming an unknown key
-         * id (Entra rotates keys; made-up key ids must not flood it). Defaults to 1m.
-         */
-        @WithDefault("1m")
-        Duration jwksRefetchCooldown();
-
-        /** Tolerated clock difference on expiry and not-before. Defaults to 5m. */
-        @WithDefault("5m")
-        Duration clockSkew();
     }
 
     interface Handshake {

@@ -19,7 +19,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * The ledger of one replica, in memory: bounded in entries, each kept for the retention time
  * (25 h by default, longer than Event Grid's 24 h of retries). Lost on restart: a redelivery after a
- * restart runs its actions again, which docs/reliability.md states as a bound of this mode.
+ * restart runs its actions again, which docs/reliability.md states as a bound of this mode. Open
+ * watches are kept apart from the bounded history (they are few and each ends by itself) and are lost
+ * on restart too.
  */
 public final class InMemoryLedger implements OutcomeLedger {
 
@@ -40,6 +42,7 @@ public final class InMemoryLedger implements OutcomeLedger {
             .thenComparingInt(r -> r.key().actionIndex());
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<ActionKey, Watch> watches = new LinkedHashMap<>();
     private final ConcurrentLinkedDeque<Entry> order = new ConcurrentLinkedDeque<>();
     private final int maxEvents;
     private final Duration retention;
@@ -179,6 +182,31 @@ public final class InMemoryLedger implements OutcomeLedger {
     @Override
     public Uni<Long> size() {
         return Uni.createFrom().item((long) entries.size());
+    }
+
+    @Override
+    public Uni<Void> saveWatch(Watch watch) {
+        synchronized (watches) {
+            watches.put(watch.key(), watch);
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<Void> closeWatch(ActionKey key) {
+        synchronized (watches) {
+            watches.remove(key);
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<List<Watch>> openWatches() {
+        synchronized (watches) {
+            List<Watch> open = new ArrayList<>(watches.values());
+            open.sort(Comparator.comparing(Watch::startedAt)); // oldest first, as the interface says
+            return Uni.createFrom().item(open);
+        }
     }
 
     private Optional<EventHistory> history(Entry entry) {

@@ -43,4 +43,20 @@ public interface OutcomeLedger {
 
     /** Entries held now (for the ledger-size metric). */
     Uni<Long> size();
+
+    /**
+     * Records an open watch, or replaces the one with the same key (its progress changed). A watch
+     * stays open until {@link #closeWatch} however long the ledger's retention is, so a persistent
+     * store can resume it after a restart.
+     */
+    Uni<Void> saveWatch(Watch watch);
+
+    /** Ends a watch: its outcome is known and announced (or it gave up). Unknown keys are ignored. */
+    Uni<Void> closeWatch(ActionKey key);
+
+    /**
+     * The open watches, oldest first. Read at startup to resume them: a persistent store returns what
+     * replicas left open; the in-memory store returns nothing after a restart.
+     */
+    Uni<List<Watch>> openWatches();
 }

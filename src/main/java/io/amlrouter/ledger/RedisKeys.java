@@ -12,6 +12,8 @@ package io.amlrouter.ledger;
  *                                           attempts, lastError, externalId, detail, times, owner, lease)
  * aer:{EVENT_ID}:claim:RULE/INDEX   string  the owner running the action; SET NX PX lease
  * aer:recent                        zset    event ids scored by first sight (epoch ms), capped at ledger.max-events
+ * aer:{EVENT_ID}:watch:RULE/INDEX   string  an open watch (JSON), until it is closed; expires 1 h after it gives up
+ * aer:watches                       zset    the open watches' keys scored by start (epoch ms)
  * </pre>
  *
  * The braces are a Redis Cluster hash tag: all keys of one event live in one slot, so the scripts that
@@ -39,6 +41,14 @@ final class RedisKeys {
 
     String recent() {
         return prefix + "recent";
+    }
+
+    String watch(ActionKey key) {
+        return prefix + "{" + key.eventId() + "}:watch:" + field(key);
+    }
+
+    String watches() {
+        return prefix + "watches";
     }
 
     /** The field of an action in its event's actions hash. */

@@ -45,6 +45,13 @@ public final class RedisLedger implements OutcomeLedger {
             Long firstAttemptAt, Long updatedAt, String owner, Long leaseUntil) {
     }
 
+    /** An open watch as stored (times in epoch ms). */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StoredWatch(String eventId, String rule, int action, String kind, String operationUrl,
+            Map<String, String> attributes, long startedAt, long until) {
+    }
+
     /** The optional values of an outcome. */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -171,6 +178,56 @@ public final class RedisLedger implements OutcomeLedger {
     @Override
     public Uni<Long> size() {
         return redis.sortedSet(String.class).zcard(keys.recent());
+    }
+
+    /** How long a watch's key outlives the moment its watcher gives up (a restart resumes it until then). */
+    private static final Duration WATCH_GRACE = Duration.ofHours(1);
+
+    @Override
+    public Uni<Void> saveWatch(Watch watch) {
+        ActionKey key = watch.key();
+        String json = write(new StoredWatch(key.eventId(), key.rule(), key.actionIndex(), watch.kind(),
+                watch.operationUrl(), watch.attributes(), watch.startedAt().toEpochMilli(), watch.until().toEpochMilli()));
+        long expiresAt = watch.until().plus(WATCH_GRACE).toEpochMilli();
+        // Indexed first: a watch key without its index entry would never be resumed, while an index entry
+        // without its key is dropped by openWatches().
+        return RedisScripts.INDEX_WATCH.run(redis, List.of(keys.watches()), keys.watch(key),
+                String.valueOf(watch.startedAt().toEpochMilli()), String.valueOf(expiresAt), String.valueOf(clock.millis()))
+                .chain(() -> redis.execute("SET", keys.watch(key), json, "PXAT", String.valueOf(expiresAt)))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<Void> closeWatch(ActionKey key) {
+        return redis.execute("DEL", keys.watch(key))
+                .chain(() -> redis.execute("ZREM", keys.watches(), keys.watch(key))).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<List<Watch>> openWatches() {
+        return redis.sortedSet(String.class).zrange(keys.watches(), 0, -1).chain(watchKeys -> {
+            if (watchKeys.isEmpty()) {
+                return Uni.createFrom().item(List.<Watch>of());
+            }
+            return redis.value(String.class).mget(watchKeys.toArray(String[]::new)).chain(found -> {
+                List<Watch> open = new ArrayList<>();
+                List<String> gone = new ArrayList<>();
+                for (String k : watchKeys) {
+                    String json = found.get(k);
+                    if (json == null) {
+                        gone.add(k);
+                        continue;
+                    }
+                    StoredWatch w = read(json, StoredWatch.class);
+                    open.add(new Watch(new ActionKey(w.eventId(), w.rule(), w.action()), w.kind(), w.operationUrl(),
+                            w.attributes() == null ? Map.of() : w.attributes(), Instant.ofEpochMilli(w.startedAt()),
+                            Instant.ofEpochMilli(w.until())));
+                }
+                Uni<?> forget = gone.isEmpty() ? Uni.createFrom().voidItem()
+                        : redis.sortedSet(String.class).zrem(keys.watches(), gone.toArray(String[]::new));
+                return forget.replaceWith(open);
+            });
+        });
     }
 
     private Optional<EventHistory> history(String eventId, Map<String, String> event, Map<String, String> actions) {

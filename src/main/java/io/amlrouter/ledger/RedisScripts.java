@@ -122,6 +122,17 @@ final class RedisScripts {
             return 1
             """);
 
+    /**
+     * KEYS: watches index. ARGV: watch key, started (epoch ms), expire-at (epoch ms), now (epoch ms).
+     * Indexes an open watch; the index lives at least as long as the watch it holds.
+     */
+    static final Script INDEX_WATCH = new Script("""
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            local want = math.max(tonumber(ARGV[3]) - tonumber(ARGV[4]), 1000)
+            if redis.call('PTTL', KEYS[1]) < want then redis.call('PEXPIRE', KEYS[1], want) end
+            return 1
+            """);
+
     private RedisScripts() {
     }
 

@@ -26,8 +26,18 @@ public class ActionDispatcher {
     private final Map<ActionKind, Emitter<ActionTask>> emitters = new EnumMap<>(ActionKind.class);
 
     public ActionDispatcher(
-            @Channel("action-email") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> email) {
+            @Channel("action-email") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> email,
+            @Channel("action-webhook") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> webhook,
+            @Channel("action-aml-job") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> amlJob,
+            @Channel("action-adf-pipeline-run") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> adfPipelineRun,
+            @Channel("action-aml-pipeline-endpoint") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> amlPipelineEndpoint,
+            @Channel("action-aml-online-deployment") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> amlOnlineDeployment) {
         emitters.put(ActionKind.EMAIL, email);
+        emitters.put(ActionKind.WEBHOOK, webhook);
+        emitters.put(ActionKind.AML_JOB, amlJob);
+        emitters.put(ActionKind.ADF_PIPELINE_RUN, adfPipelineRun);
+        emitters.put(ActionKind.AML_PIPELINE_ENDPOINT, amlPipelineEndpoint);
+        emitters.put(ActionKind.AML_ONLINE_DEPLOYMENT, amlOnlineDeployment);
     }
 
     public Uni<Void> dispatch(ActionTask task) {

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -26,17 +27,28 @@ public class DeadLetterLog {
     private final MeterRegistry metrics;
     private final Event<DeadLetter> announcements;
 
+    @Inject
     public DeadLetterLog(MeterRegistry metrics, Event<DeadLetter> announcements) {
         this.metrics = metrics;
         this.announcements = announcements;
+    }
+
+    /** Logs only: no metric, no forwarding (for code outside CDI, such as unit tests). */
+    public DeadLetterLog() {
+        this(null, null);
     }
 
     /** A dead letter of an event whose content is at hand. */
     public void record(ActionKey key, String kind, String reason, MlEvent event) {
         LOG.warnf("Dead letter: event %s, rule %s, action %d (%s) failed permanently: %s", key.eventId(), key.rule(),
                 key.actionIndex(), kind, reason);
-        Counter.builder("actions.dead.letters").description("Actions that failed permanently (dead letters)")
-                .tag("kind", kind).tag("rule", key.rule()).register(metrics).increment();
+        if (metrics != null) {
+            Counter.builder("actions.dead.letters").description("Actions that failed permanently (dead letters)")
+                    .tag("kind", kind).tag("rule", key.rule()).register(metrics).increment();
+        }
+        if (announcements == null) {
+            return;
+        }
         announcements.fireAsync(new DeadLetter(key.eventId(), event == null ? null : event.type(),
                 event == null ? null : event.subject(), key.rule(), key.actionIndex(), kind, reason, Instant.now(),
                 event == null ? null : event.raw().toString()))

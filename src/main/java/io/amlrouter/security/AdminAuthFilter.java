@@ -1,6 +1,5 @@
 package io.amlrouter.security;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,7 +14,6 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
 import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -37,13 +35,7 @@ public class AdminAuthFilter {
     public AdminAuthFilter(AdminConfig config) {
         AdminConfig.Auth auth = config.auth();
         this.keys = new SharedKeys(auth.keys().orElse(List.of()));
-        AdminConfig.Entra e = auth.entra();
-        this.entra = e.tenantId().filter(t -> !t.isBlank()).map(tenant -> {
-            List<String> audiences = e.audiences().orElseThrow(() -> new ConfigurationException(
-                    "admin.auth.entra.tenant-id is set but admin.auth.entra.audiences is not (ADMIN_AUTH_ENTRA_AUDIENCES)"));
-            return EntraValidators.forTenant(tenant, e.authorityHost(), e.jwksUrl(), Optional.empty(), audiences,
-                    Optional.of(e.requiredRole()), e.clockSkew(), Duration.ofMinutes(1));
-        });
+        this.entra = EntraValidators.from(auth.entra(), "admin.auth.entra", "AmlEventRouter.Admin");
         this.configured = !keys.isEmpty() || entra.isPresent();
         this.open = !configured && auth.allowUnauthenticated();
         if (open) {

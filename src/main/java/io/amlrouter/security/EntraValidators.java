@@ -6,25 +6,38 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Builds a {@link JwtValidator} for tokens of one Entra tenant. */
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/** Builds a {@link JwtValidator} for the tokens of one Entra tenant. */
 public final class EntraValidators {
 
     private EntraValidators() {
     }
 
     /**
-     * @param authorityHost e.g. https://login.microsoftonline.com
-     * @param jwksUrl where the keys are published; defaults to the tenant's v2.0 keys document
-     * @param issuers accepted issuers; defaults to the tenant's v1 and v2 issuers
+     * The validator the settings describe, or empty when no tenant is configured.
+     *
+     * @param prefix the configuration prefix, for error messages (e.g. {@code ingest.auth.entra})
+     * @param defaultRole the role required when the settings name none
      */
-    public static JwtValidator forTenant(String tenant, String authorityHost, Optional<URI> jwksUrl,
-            Optional<List<String>> issuers, List<String> audiences, Optional<String> requiredRole, Duration clockSkew,
-            Duration refetchCooldown) {
-        String host = authorityHost.replaceAll("/+$", "");
-        URI keys = jwksUrl.orElse(URI.create(host + "/" + tenant + "/discovery/v2.0/keys"));
-        List<String> accepted = issuers.orElse(List.of("https://sts.windows.net/" + tenant + "/", host + "/" + tenant + "/v2.0"));
-        Jwks jwks = new Jwks(keys, Clock.systemUTC(), Duration.ofHours(24), refetchCooldown);
-        return new JwtValidator(jwks, new JwtValidator.Expectations(accepted, audiences,
-                requiredRole.filter(r -> !r.isBlank()), clockSkew), Clock.systemUTC());
+    public static Optional<JwtValidator> from(EntraSettings settings, String prefix, String defaultRole) {
+        Optional<String> tenant = settings.tenantId().filter(t -> !t.isBlank());
+        if (tenant.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> audiences = settings.audiences().orElse(List.of());
+        if (audiences.isEmpty()) {
+            String env = prefix.toUpperCase().replace('.', '_').replace('-', '_');
+            throw new ConfigurationException(prefix + ".tenant-id is set but " + prefix + ".audiences is not (" + env
+                    + "_AUDIENCES): list the app's application id and/or application id URI.");
+        }
+        String host = settings.authorityHost().replaceAll("/+$", "");
+        URI keys = settings.jwksUrl().orElse(URI.create(host + "/" + tenant.get() + "/discovery/v2.0/keys"));
+        List<String> issuers = settings.issuers()
+                .orElse(List.of("https://sts.windows.net/" + tenant.get() + "/", host + "/" + tenant.get() + "/v2.0"));
+        Jwks jwks = new Jwks(keys, Clock.systemUTC(), Duration.ofHours(24), settings.jwksRefetchCooldown());
+        String role = settings.requiredRole().orElse(defaultRole);
+        return Optional.of(new JwtValidator(jwks, new JwtValidator.Expectations(issuers, audiences,
+                Optional.of(role).filter(r -> !r.isBlank()), settings.clockSkew()), Clock.systemUTC()));
     }
 }

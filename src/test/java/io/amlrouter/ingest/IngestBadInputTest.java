@@ -49,6 +49,7 @@ class IngestBadInputTest {
                 Arguments.of("number of 10^6 digits", utf8("[{\"id\":\"a\",\"eventType\":\"T\",\"data\":{\"n\":1" + "0".repeat(999_000) + "}}]"), "body", "exceeds a parsing limit"),
                 Arguments.of("50,000-character property name", utf8("[{\"id\":\"a\",\"eventType\":\"T\",\"data\":{\"" + "k".repeat(50_000) + "\":1}}]"), "body", "exceeds a parsing limit"),
                 Arguments.of("5,001 events", utf8(manyEvents(5001)), "body", "the array holds 5001 events; at most 5000 are accepted"),
+                Arguments.of("our own synthetic type", utf8("[{\"id\":\"a\",\"eventType\":\"AmlEventRouter.DeploymentFailed\"}]"), "[0].eventType", "is published by this service itself"),
                 Arguments.of("same id, different payloads", utf8("[{\"id\":\"a\",\"eventType\":\"T\",\"subject\":\"1\"},{\"id\":\"a\",\"eventType\":\"T\",\"subject\":\"2\"}]"), "[1].id", "also names event [0] with different content"));
     }
 

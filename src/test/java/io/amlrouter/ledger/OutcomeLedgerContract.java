@@ -318,4 +318,38 @@ abstract class OutcomeLedgerContract {
         assertThat(await(ledger.claim(done, "email", LEASE))).isInstanceOf(Claim.AlreadyDone.class);
         assertThat(await(ledger.reopenFailed(id))).isZero();
     }
+
+    @Test
+    void openWatchesAreKeptReplacedAndClosedOldestFirst() {
+        OutcomeLedger ledger = ledger(1000, Duration.ofMillis(300));
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        ActionKey older = new ActionKey(id(), "deploy-approved-models", 0);
+        ActionKey newer = new ActionKey(id(), "deploy-approved-models", 0);
+        Watch first = new Watch(older, "amlOnlineDeployment", "https://management.azure.com/op/1",
+                java.util.Map.of("deployment", "fraud-v1"), now.minusSeconds(60), now.plusSeconds(3600));
+        Watch second = new Watch(newer, "amlOnlineDeployment", "https://management.azure.com/op/2", java.util.Map.of(),
+                now.minusSeconds(10), now.plusSeconds(3600));
+        await(ledger.saveWatch(second));
+        await(ledger.saveWatch(first));
+        assertThat(await(ledger.openWatches())).containsExactly(first, second);
+
+        Watch progressed = first.withAttributes(java.util.Map.of("deployment", "fraud-v1", "status", "Succeeded"));
+        await(ledger.saveWatch(progressed));
+        assertThat(await(ledger.openWatches())).containsExactly(progressed, second);
+
+        await(ledger.closeWatch(older));
+        await(ledger.closeWatch(new ActionKey(id(), "unknown", 3)));
+        assertThat(await(ledger.openWatches())).containsExactly(second);
+    }
+
+    @Test
+    void aWatchOutlivesTheRetentionOfTheHistory() throws InterruptedException {
+        OutcomeLedger ledger = ledger(1000, Duration.ofMillis(300));
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Watch watch = new Watch(new ActionKey(id(), "r", 0), "amlOnlineDeployment", "https://op", java.util.Map.of(),
+                now, now.plusSeconds(3600));
+        await(ledger.saveWatch(watch));
+        Thread.sleep(600);
+        assertThat(await(ledger.openWatches())).containsExactly(watch);
+    }
 }

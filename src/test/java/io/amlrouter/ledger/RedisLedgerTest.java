@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
@@ -90,14 +91,19 @@ class RedisLedgerTest extends OutcomeLedgerContract {
         await(ledger.claim(done, "email", LEASE));
         await(ledger.succeeded(done, null, "sent"));
         await(ledger.claim(running, "email", LEASE));
+        java.time.Instant now = java.time.Instant.now();
+        await(ledger.saveWatch(new Watch(done, "amlOnlineDeployment", "https://op", Map.of(), now,
+                now.plus(Duration.ofHours(30)))));
 
         List<String> keys = server.cli("--scan", "--pattern", prefix + "*");
         assertThat(keys).containsExactlyInAnyOrder(prefix + "{" + id + "}:event", prefix + "{" + id + "}:actions",
-                prefix + "{" + id + "}:claim:r/1", prefix + "recent");
+                prefix + "{" + id + "}:claim:r/1", prefix + "recent", prefix + "{" + id + "}:watch:r/0",
+                prefix + "watches");
         long retention = Duration.ofHours(25).toMillis();
+        long watchLife = Duration.ofHours(31).toMillis();
         for (String key : keys) {
             long ttl = Long.parseLong(server.cli("PTTL", key).get(0).trim());
-            long max = key.contains(":claim:") ? LEASE.toMillis() : retention;
+            long max = key.contains(":claim:") ? LEASE.toMillis() : key.contains("watch") ? watchLife : retention;
             assertThat(ttl).as("PTTL of %s", key).isPositive().isLessThanOrEqualTo(max);
         }
         assertThat(server.cli("GET", prefix + "{" + id + "}:claim:r/1")).containsExactly("replica-a");

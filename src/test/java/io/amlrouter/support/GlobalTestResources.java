@@ -7,6 +7,7 @@ import io.quarkus.test.common.QuarkusTestResource;
  * profile run in one application boot (each profile restarts Quarkus, and CI has two cores).
  */
 @QuarkusTestResource(WireMockResource.class)
+@QuarkusTestResource(GreenMailResource.class)
 public final class GlobalTestResources {
 
     private GlobalTestResources() {

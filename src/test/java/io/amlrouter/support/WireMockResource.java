@@ -2,6 +2,8 @@ package io.amlrouter.support;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -22,16 +24,31 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * One WireMock server for the whole test run, on plain HTTP and on HTTPS with a certificate made at
  * test time by keytool (azure-identity refuses plain-HTTP authorities). It stands in for the Entra
- * signing-key endpoint (JWKS), and for the Entra token endpoint, Azure Resource Manager and webhook
- * receivers in the action tests. Tests register stubs on {@link #server()} and remove them after.
+ * signing-key endpoint (JWKS), the Entra token endpoint ({@link #AZURE_TENANT}, client-secret
+ * credential, one token for the whole run), Azure Resource Manager and webhook receivers. The rules
+ * file the tests run with is {@code testdata/service-rules.yaml} with its stand-in hosts
+ * ({@link #HOST_PLACEHOLDER}, {@link #IP_HOST_PLACEHOLDER}) replaced by this server's HTTPS origins, since
+ * rules file URLs are fixed and the port is only known now. Tests register stubs on {@link #server()}
+ * and remove them after.
  */
 public class WireMockResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String STORE_PASSWORD = "changeit";
+    /** The tenant of the test credential (azure.tenant-id). */
+    public static final String AZURE_TENANT = "3f2a9c41-6b7d-4e58-a0c1-9d8e7f6a5b4c";
+    /** The client id of the test credential (azure.client-id). */
+    public static final String AZURE_CLIENT = "8c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
+    /** The access token the Entra stub issues. */
+    public static final String ARM_TOKEN = "test-arm-access-token";
+    /** Stands for {@link #httpsUrl()} in the test rules file. */
+    public static final String HOST_PLACEHOLDER = "https://wiremock.invalid";
+    /** Stands for {@link #httpsIpUrl()} (a second origin on the same server) in the test rules file. */
+    public static final String IP_HOST_PLACEHOLDER = "https://wiremock-ip.invalid";
 
     private static WireMockServer server;
     private static Path trustStore;
     private static StubMapping jwksStub;
+    private static Path rules;
 
     public static WireMockServer server() {
         return server;
@@ -47,6 +64,16 @@ public class WireMockResource implements QuarkusTestResourceLifecycleManager {
 
     public static String httpsUrl() {
         return "https://localhost:" + server.httpsPort();
+    }
+
+    /** The same HTTPS server under another origin (the certificate names 127.0.0.1 too). */
+    public static String httpsIpUrl() {
+        return "https://127.0.0.1:" + server.httpsPort();
+    }
+
+    /** The Entra token endpoint of the test tenant. */
+    public static String tokenPath() {
+        return "/" + AZURE_TENANT + "/oauth2/v2.0/token";
     }
 
     public static String jwksPath() {
@@ -93,6 +120,11 @@ public class WireMockResource implements QuarkusTestResourceLifecycleManager {
                     .keyManagerPassword(STORE_PASSWORD).keystoreType("PKCS12"));
             server.start();
             serveJwks();
+            server.stubFor(post(urlPathEqualTo(tokenPath())).atPriority(1).willReturn(okJson("{\"token_type\":\"Bearer\","
+                    + "\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"" + ARM_TOKEN + "\"}")));
+            rules = dir.resolve("service-rules.yaml");
+            Files.writeString(rules, TestData.text("service-rules.yaml").replace(HOST_PLACEHOLDER, httpsUrl())
+                    .replace(IP_HOST_PLACEHOLDER, httpsIpUrl()));
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("cannot start WireMock", e);
         }
@@ -101,6 +133,15 @@ public class WireMockResource implements QuarkusTestResourceLifecycleManager {
         config.put("ingest.auth.entra.audiences", TestTokens.APP_ID_URI + "," + TestTokens.APP_ID);
         config.put("ingest.auth.entra.jwks-url", httpUrl() + jwksPath());
         config.put("ingest.auth.entra.jwks-refetch-cooldown", "0s");
+        config.put("rules.path", rules.toString());
+        config.put("azure.credential", "client-secret");
+        config.put("azure.tenant-id", AZURE_TENANT);
+        config.put("azure.client-id", AZURE_CLIENT);
+        config.put("azure.client-secret", "test-client-secret");
+        config.put("azure.authority-host", httpsUrl() + "/");
+        config.put("azure.arm-endpoint", httpsUrl());
+        config.put("azure.trust-store.path", trustStore.toString());
+        config.put("azure.trust-store.password", STORE_PASSWORD);
         return config;
     }
 

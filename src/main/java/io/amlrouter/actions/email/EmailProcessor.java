@@ -1,10 +1,13 @@
 package io.amlrouter.actions.email;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -13,11 +16,19 @@ import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.rules.action.ActionTask;
 import io.amlrouter.rules.action.RenderedEmail;
-import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
 
-/** Sends the {@code email} actions, through SMTP or, with no SMTP server configured, to the log. */
+/**
+ * Runs the {@code email} actions: sends each rendered mail through SMTP (Quarkus' reactive mailer),
+ * or, in log mode, writes it to the log. The mode is decided and announced at startup
+ * ({@link DeliveryMode}). The outcome goes to the ledger through {@link ActionRunner}, with the mail's
+ * {@code Message-ID} as external id; SMTP failures are sorted by {@link SmtpFailures}.
+ */
+@Startup
 @ApplicationScoped
 public class EmailProcessor {
 
@@ -26,53 +37,100 @@ public class EmailProcessor {
     private final ActionRunner runner;
     private final ReactiveMailer mailer;
     private final EmailConfig config;
-    private final EmailConfig.Delivery delivery;
+    private final DeliveryMode mode;
+    private final String messageIdDomain;
 
-    public EmailProcessor(ActionRunner runner, ReactiveMailer mailer, EmailConfig config) {
+    public EmailProcessor(ActionRunner runner, ReactiveMailer mailer, EmailConfig config, Config mpConfig) {
         this.runner = runner;
         this.mailer = mailer;
         this.config = config;
-        this.delivery = config.delivery().orElseGet(() -> smtpConfigured() ? EmailConfig.Delivery.SMTP
-                : EmailConfig.Delivery.LOG);
-        if (delivery == EmailConfig.Delivery.LOG) {
-            LOG.warn("No SMTP server configured (quarkus.mailer.host / QUARKUS_MAILER_HOST): mails are written to the log");
-        }
+        this.mode = DeliveryMode.decide(config.delivery(), mpConfig);
+        Optional<String> from = mpConfig.getOptionalValue("quarkus.mailer.from", String.class);
+        this.messageIdDomain = OutgoingMail.domainOf(from);
+        announce(mpConfig, from);
+    }
+
+    /** The delivery mode in effect. */
+    public EmailConfig.Delivery delivery() {
+        return mode.delivery();
     }
 
     @Incoming("action-email")
     public Uni<Void> process(Message<ActionTask> message) {
-        return runner.run(message, task -> send(task, (RenderedEmail) task.action()));
+        return runner.run(message, this::send);
     }
 
-    private Uni<ActionResult> send(ActionTask task, RenderedEmail email) {
-        if (delivery == EmailConfig.Delivery.LOG) {
-            LOG.infof("Mail (not sent: no SMTP server configured) for event %s, rule %s%n  To: %s%s%n  Subject: %s%n%n%s",
-                    task.key().eventId(), task.ruleName(), String.join(", ", email.to()),
-                    email.cc().isEmpty() ? "" : "\n  Cc: " + String.join(", ", email.cc()), email.subject(),
-                    email.text() != null ? email.text() : email.html());
-            return Uni.createFrom().item(new ActionResult.Succeeded(null, "written to the log"));
+    Uni<ActionResult> send(ActionTask task) {
+        RenderedEmail email = (RenderedEmail) task.action();
+        String messageId = OutgoingMail.messageId(task.key(), messageIdDomain);
+        if (mode.delivery() == EmailConfig.Delivery.LOG) {
+            LOG.info(logEntry(task, email, messageId));
+            return Uni.createFrom().item(ActionResult.succeeded(messageId, "written to the log, not sent ("
+                    + mode.reason() + ")"));
         }
-        Mail mail = new Mail().setTo(email.to()).setCc(email.cc()).setBcc(email.bcc()).setSubject(email.subject());
-        if (email.html() != null) {
-            mail.setHtml(email.html());
-        }
-        if (email.text() != null) {
-            mail.setText(email.text());
-        }
-        return mailer.send(mail)
-                .ifNoItem().after(config.sendTimeout()).fail()
-                .map(ignored -> (ActionResult) new ActionResult.Succeeded(null, "sent to " + email.to().size()
-                        + " recipient(s)"))
+        int recipients = email.to().size() + email.cc().size() + email.bcc().size();
+        return mailer.send(OutgoingMail.build(task, email, messageId))
+                .ifNoItem().after(config.sendTimeout()).failWith(() -> new TimeoutException(
+                        "no answer from the SMTP server within " + human(config.sendTimeout())))
+                .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"))
                 .onFailure().recoverWithItem(SmtpFailures::classify);
     }
 
-    private static boolean smtpConfigured() {
-        Optional<String> host = ConfigProvider.getConfig().getOptionalValue("email.smtp-host-configured", String.class);
-        if (host.isPresent()) {
-            return Boolean.parseBoolean(host.get());
+    private static String human(Duration d) {
+        return d.toString().substring(2).toLowerCase();
+    }
+
+    /** What log mode prints for one mail: who it is for, its subject and its text (or HTML) body. */
+    static String logEntry(ActionTask task, RenderedEmail email, String messageId) {
+        StringBuilder sb = new StringBuilder("Mail NOT SENT (email delivery is log) for event ")
+                .append(task.key().eventId()).append(", rule ").append(task.ruleName()).append(", action ")
+                .append(task.key().actionIndex()).append('\n');
+        sb.append("  Message-ID: ").append(messageId).append('\n');
+        sb.append("  To: ").append(String.join(", ", email.to())).append('\n');
+        appendIfAny(sb, "Cc", email.cc());
+        appendIfAny(sb, "Bcc", email.bcc());
+        sb.append("  Subject: ").append(email.subject()).append("\n\n");
+        sb.append(email.text() != null ? email.text() : email.html());
+        return sb.toString();
+    }
+
+    private static void appendIfAny(StringBuilder sb, String header, List<String> addresses) {
+        if (!addresses.isEmpty()) {
+            sb.append("  ").append(header).append(": ").append(String.join(", ", addresses)).append('\n');
         }
-        var value = ConfigProvider.getConfig().getConfigValue("quarkus.mailer.host");
-        return value.getRawValue() != null && value.getSourceName() != null
-                && !value.getSourceName().toLowerCase().contains("default");
+    }
+
+    /** Says at startup, loudly, where mails go; refuses an SMTP mode that could not send a single mail. */
+    private void announce(Config c, Optional<String> from) {
+        if (mode.delivery() == EmailConfig.Delivery.LOG) {
+            LOG.warnf("EMAIL DELIVERY: LOG ONLY. No mail is sent: each mail is written to this log instead (%s). "
+                    + "To send mail set QUARKUS_MAILER_HOST and QUARKUS_MAILER_FROM (see docs/email.md).",
+                    mode.reason());
+            return;
+        }
+        if (from.isEmpty() || from.get().isBlank()) {
+            throw new ConfigurationException("Email delivery is SMTP (" + mode.reason() + ") but quarkus.mailer.from "
+                    + "(QUARKUS_MAILER_FROM) is not set, so every mail would be refused. Set the sender address, "
+                    + "or set email.delivery=log (EMAIL_DELIVERY=log) to write mails to the log.");
+        }
+        String host = c.getOptionalValue(DeliveryMode.HOST, String.class).orElse("localhost");
+        String port = c.getOptionalValue("quarkus.mailer.port", String.class).orElse("default");
+        boolean tls = c.getOptionalValue("quarkus.mailer.tls", Boolean.class).orElse(false)
+                || c.getOptionalValue("quarkus.mailer.ssl", Boolean.class).orElse(false);
+        String startTls = c.getOptionalValue("quarkus.mailer.start-tls", String.class).orElse("OPTIONAL");
+        boolean login = c.getOptionalValue("quarkus.mailer.username", String.class).filter(u -> !u.isBlank())
+                .isPresent();
+        LOG.infof("EMAIL DELIVERY: SMTP via %s:%s (%s, %s), sender %s; send timeout %s (%s)", host, port,
+                tls ? "TLS" : "STARTTLS " + startTls, login ? "with login" : "no login", from.get(),
+                human(config.sendTimeout()), mode.reason());
+        if (!DeliveryMode.setByOperator(c.getConfigValue(DeliveryMode.HOST))) {
+            LOG.warnf("email.delivery=smtp but quarkus.mailer.host is not set: mails go to %s", host);
+        }
+        boolean mock = c.getOptionalValue("quarkus.mailer.mock", Boolean.class)
+                .orElse(LaunchMode.current().isDevOrTest());
+        if (mock) {
+            LOG.warn("quarkus.mailer.mock is on (the default in dev and test mode): mails go to Quarkus' mock "
+                    + "mailbox, not to the SMTP server. Set quarkus.mailer.mock=false to send them.");
+        }
     }
 }

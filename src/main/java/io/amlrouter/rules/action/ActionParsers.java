@@ -54,10 +54,16 @@ public final class ActionParsers {
         return switch (kind.get()) {
             case EMAIL -> StrictObject.open(entry.getValue(), kindPath, d, EmailAction.KEYS)
                     .flatMap(o -> EmailAction.parse(o, scope, templates, builtIns, settings));
-            default -> {
-                d.error(kindPath, "action kind \"" + key + "\" is not available in this build");
-                yield Optional.empty();
-            }
+            case WEBHOOK -> StrictObject.open(entry.getValue(), kindPath, d, WebhookAction.KEYS)
+                    .flatMap(o -> WebhookAction.parse(o, scope, templates, settings));
+            case AML_JOB -> StrictObject.open(entry.getValue(), kindPath, d, AmlJobAction.KEYS)
+                    .flatMap(o -> AmlJobAction.parse(o, scope, templates));
+            case ADF_PIPELINE_RUN -> StrictObject.open(entry.getValue(), kindPath, d, AdfPipelineRunAction.KEYS)
+                    .flatMap(o -> AdfPipelineRunAction.parse(o, scope, templates));
+            case AML_PIPELINE_ENDPOINT -> StrictObject.open(entry.getValue(), kindPath, d, AmlPipelineEndpointAction.KEYS)
+                    .flatMap(o -> AmlPipelineEndpointAction.parse(o, scope, templates, settings));
+            case AML_ONLINE_DEPLOYMENT -> StrictObject.open(entry.getValue(), kindPath, d, AmlOnlineDeploymentAction.KEYS)
+                    .flatMap(o -> AmlOnlineDeploymentAction.parse(o, scope, templates));
         };
     }
 

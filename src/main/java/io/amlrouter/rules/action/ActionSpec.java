@@ -5,7 +5,8 @@ import io.amlrouter.rules.template.RenderException;
 /**
  * One compiled action of a rule. Rendering fills its placeholders for an event; it never does I/O.
  */
-public sealed interface ActionSpec permits EmailAction {
+public sealed interface ActionSpec permits EmailAction, WebhookAction, AmlJobAction, AdfPipelineRunAction,
+        AmlPipelineEndpointAction, AmlOnlineDeploymentAction {
 
     ActionKind kind();
 

@@ -18,8 +18,13 @@ import io.amlrouter.rules.template.Templates;
 
 /**
  * The mail templates shipped with the service, under {@code src/main/resources/email-templates/}:
- * {@code <name>.subject}, {@code <name>.html} and {@code <name>.txt}. Each is made for some event
- * types; a rule may use it only when its filter limits the types to those.
+ * {@code <name>.subject}, {@code <name>.html} and {@code <name>.txt}. The HTML and text bodies are
+ * set into {@code _layout.html} / {@code _layout.txt} (page frame and footer) where the layout says
+ * {@code {! content !}}, so every mail looks alike and a body file holds only what is particular to it.
+ * Each is made for some event types; a rule may use it only when its filter limits the types to those.
+ * A template made for one type is checked against that type's data at startup (a placeholder naming a
+ * member the type does not have stops the service); the others branch on the type, which the load-time
+ * check cannot follow, and are covered by rendering tests with every supported fixture instead.
  */
 public final class BuiltInEmailTemplates {
 
@@ -50,13 +55,22 @@ public final class BuiltInEmailTemplates {
 
     private final Map<String, BuiltIn> templates = new LinkedHashMap<>();
 
+    /** Where a layout takes the body of a template. */
+    static final String CONTENT_MARKER = "{! content !}";
+
     public BuiltInEmailTemplates(Templates engine) {
+        String htmlLayout = read("email-templates/_layout.html");
+        String textLayout = read("email-templates/_layout.txt");
         for (Map.Entry<String, List<String>> e : CATALOGUE.entrySet()) {
             String name = e.getKey();
+            TemplateScope scope = e.getValue().size() == 1 ? TemplateScope.of(e.getValue()) : TemplateScope.ANY;
             Diagnostics d = new Diagnostics();
-            CompiledTemplate subject = compile(engine, name, "subject", false, d);
-            CompiledTemplate html = compile(engine, name, "html", true, d);
-            CompiledTemplate text = compile(engine, name, "txt", false, d);
+            CompiledTemplate subject = compile(engine, name + ".subject", read("email-templates/" + name + ".subject")
+                    .strip(), false, scope, d);
+            CompiledTemplate html = compile(engine, name + ".html", htmlLayout.replace(CONTENT_MARKER,
+                    read("email-templates/" + name + ".html")), true, scope, d);
+            CompiledTemplate text = compile(engine, name + ".txt", textLayout.replace(CONTENT_MARKER,
+                    read("email-templates/" + name + ".txt").stripTrailing()), false, scope, d);
             if (d.hasErrors()) {
                 throw new IllegalStateException("built-in mail template " + name + " is broken: " + d.errors());
             }
@@ -72,20 +86,19 @@ public final class BuiltInEmailTemplates {
         return List.copyOf(templates.keySet());
     }
 
-    private static CompiledTemplate compile(Templates engine, String name, String part, boolean html, Diagnostics d) {
-        String resource = "email-templates/" + name + "." + part;
-        String source;
+    private static CompiledTemplate compile(Templates engine, String part, String source, boolean html,
+            TemplateScope scope, Diagnostics d) {
+        return engine.compile(source, html, "email-templates/" + part, scope, d).orElse(null);
+    }
+
+    private static String read(String resource) {
         try (InputStream in = BuiltInEmailTemplates.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing built-in mail template resource " + resource);
             }
-            source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (part.equals("subject")) {
-            source = source.strip();
-        }
-        return engine.compile(source, html, resource, TemplateScope.ANY, d).orElse(null);
     }
 }

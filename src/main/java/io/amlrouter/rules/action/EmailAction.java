@@ -91,7 +91,7 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
                 .filter(CompiledTemplate::isConstant).count();
         if (staticCount > settings.maxRecipients()) {
             d.error(o.path(), staticCount + " recipients, more than the limit of " + settings.maxRecipients()
-                    + " (email.max-recipients)");
+                    + " (rules.max-recipients)");
         }
         Optional<String> templateName = o.string("template", false);
         boolean inline = o.has("html") || o.has("text");

@@ -66,7 +66,7 @@ public class RuleSetHolder {
         this.config = config;
         this.loader = new RuleSetLoader(new Templates(config.templateMaxChars()),
                 new ActionSettings(config.maxRecipients(), config.urls().allowedHosts().orElse(List.of()),
-                        config.urls().allowHttp()),
+                        config.urls().allowHttp(), RuleSetHolder::secretConfigured),
                 Clock.systemUTC());
         this.configWorkspaces = config.workspaces().orElse(List.of()).stream().map(id -> Workspace.fromArmId(id)
                 .orElseThrow(() -> new ConfigurationException("rules.workspaces: \"" + id
@@ -147,6 +147,12 @@ public class RuleSetHolder {
         LOG.warnf("Refused the changed rules file %s (%d violation(s)); rules %s stay active:%s", source(),
                 errors.size(), current.shortVersion(), msg);
         return false;
+    }
+
+    /** Whether {@code actions.secrets.<name>} (env {@code ACTIONS_SECRETS_<NAME>}) has a value. */
+    static boolean secretConfigured(String name) {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("actions.secrets." + name, String.class).filter(v -> !v.isBlank()).isPresent();
     }
 
     private void activate(RuleSet set, String verb) {

@@ -1,11 +1,17 @@
 package io.amlrouter.rules.template;
 
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.amlrouter.events.Json;
 import io.amlrouter.events.MlEvent;
@@ -13,6 +19,7 @@ import io.amlrouter.events.Workspace;
 import io.quarkus.qute.EvalContext;
 import io.quarkus.qute.Results;
 import io.quarkus.qute.ValueResolver;
+import io.quarkus.qute.WithPriority;
 
 /**
  * The only way a template reaches data: named properties of the event, the rule, the workspace and
@@ -54,61 +61,67 @@ final class Resolvers {
                 case "data" -> e.envelope().data();
                 default -> NOT_FOUND;
             };
-            return value == NOT_FOUND || value == null || (value instanceof JsonNode n && n.isMissingNode())
-                    ? Results.notFound(context)
-                    : CompletableFuture.completedFuture(value);
+            if (value == NOT_FOUND || value == null || (value instanceof JsonNode n && n.isMissingNode())) {
+                return Results.notFound(context);
+            }
+            return CompletableFuture.completedFuture(value instanceof JsonNode n ? unwrap(n) : value);
         }
     };
 
-    static final ValueResolver RULE = new ValueResolver() {
-        @Override
-        public boolean appliesTo(EvalContext context) {
-            return context.getBase() instanceof RuleRoot;
-        }
+    static final ValueResolver RULE = properties(RuleRoot.class, (r, name) -> switch (name) {
+        case "name" -> r.name();
+        case "description" -> r.description();
+        default -> null;
+    });
 
-        @Override
-        public CompletionStage<Object> resolve(EvalContext context) {
-            RuleRoot r = (RuleRoot) context.getBase();
-            Object value = switch (context.getName()) {
-                case "name" -> r.name();
-                case "description" -> r.description();
-                default -> null;
-            };
-            return value == null ? Results.notFound(context) : CompletableFuture.completedFuture(value);
-        }
-    };
+    static final ValueResolver WORKSPACE = properties(Workspace.class, (w, name) -> switch (name) {
+        case "name" -> w.name();
+        case "resourceGroup" -> w.resourceGroup();
+        case "subscriptionId" -> w.subscriptionId();
+        case "id" -> w.armId();
+        default -> null;
+    });
 
-    static final ValueResolver WORKSPACE = new ValueResolver() {
-        @Override
-        public boolean appliesTo(EvalContext context) {
-            return context.getBase() instanceof Workspace;
-        }
+    /** A resolver for the named properties of one type; null means "no such property". */
+    private static <T> ValueResolver properties(Class<T> type, BiFunction<T, String, Object> lookup) {
+        return new ValueResolver() {
+            @Override
+            public boolean appliesTo(EvalContext context) {
+                return type.isInstance(context.getBase());
+            }
 
-        @Override
-        public CompletionStage<Object> resolve(EvalContext context) {
-            Workspace w = (Workspace) context.getBase();
-            Object value = switch (context.getName()) {
-                case "name" -> w.name();
-                case "resourceGroup" -> w.resourceGroup();
-                case "subscriptionId" -> w.subscriptionId();
-                case "id" -> w.armId();
-                default -> null;
-            };
-            return value == null ? Results.notFound(context) : CompletableFuture.completedFuture(value);
-        }
-    };
+            @Override
+            public CompletionStage<Object> resolve(EvalContext context) {
+                Object value = lookup.apply(type.cast(context.getBase()), context.getName());
+                return value == null ? Results.notFound(context) : CompletableFuture.completedFuture(value);
+            }
+        };
+    }
 
-    /** JSON objects by member name (any case); scalars become strings, numbers and booleans. */
+    /**
+     * JSON objects by member name (any case); scalars become strings, numbers and booleans. It comes
+     * before the collection resolver, so a tag named {@code size} is the tag, not the count.
+     */
     static final ValueResolver JSON = new ValueResolver() {
         @Override
+        public int getPriority() {
+            return WithPriority.DEFAULT_PRIORITY + 5;
+        }
+
+        @Override
         public boolean appliesTo(EvalContext context) {
-            return context.getBase() instanceof JsonNode && context.getParams().isEmpty();
+            return (context.getBase() instanceof JsonNode || context.getBase() instanceof JsonObject)
+                    && context.getParams().isEmpty();
         }
 
         @Override
         public CompletionStage<Object> resolve(EvalContext context) {
-            JsonNode member = Json.field((JsonNode) context.getBase(), context.getName());
-            if (member.isMissingNode()) {
+            Object base = context.getBase();
+            JsonNode node = base instanceof JsonObject o ? o.node() : (JsonNode) base;
+            JsonNode member = Json.field(node, context.getName());
+            if (member.isMissingNode() || member.isNull()) {
+                // A JSON null has no value to print: like a missing member it fails a plain placeholder
+                // (never a blank) and takes the default of {x ?: 'y'} and {#if x??}.
                 return Results.notFound(context);
             }
             return CompletableFuture.completedFuture(unwrap(member));
@@ -117,7 +130,10 @@ final class Resolvers {
 
     private static final Object NOT_FOUND = new Object();
 
-    /** Values a template prints or tests: JSON null is null, arrays are lists, objects stay JSON. */
+    /**
+     * Values a template prints or tests: JSON null is null, arrays are lists, objects are
+     * {@link JsonObject}s (members by name, entries in a loop).
+     */
     static Object unwrap(JsonNode node) {
         if (node.isNull()) {
             return null;
@@ -136,6 +152,55 @@ final class Resolvers {
             node.forEach(n -> items.add(unwrap(n)));
             return items;
         }
+        if (node.isObject()) {
+            return new JsonObject((ObjectNode) node);
+        }
         return node;
+    }
+
+    /**
+     * A JSON object as a template sees it: {@code {tags.owner}} reads a member (any case),
+     * {@code {#for tag in tags}{tag.key}={tag.value}{/for}} walks its members in document order,
+     * {@code {#if tags}} is false when it has none, and printing it prints the JSON. Tags and
+     * properties have keys nobody knows in advance, so mail templates need the loop.
+     */
+    static final class JsonObject extends AbstractCollection<Map.Entry<String, Object>> {
+
+        private final ObjectNode node;
+
+        JsonObject(ObjectNode node) {
+            this.node = node;
+        }
+
+        ObjectNode node() {
+            return node;
+        }
+
+        @Override
+        public Iterator<Map.Entry<String, Object>> iterator() {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return fields.hasNext();
+                }
+
+                @Override
+                public Map.Entry<String, Object> next() {
+                    Map.Entry<String, JsonNode> e = fields.next();
+                    return new AbstractMap.SimpleImmutableEntry<>(e.getKey(), unwrap(e.getValue()));
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return node.size();
+        }
+
+        @Override
+        public String toString() {
+            return node.toString();
+        }
     }
 }

@@ -42,7 +42,7 @@ public final class Templates {
                 .addValueResolvers(ValueResolvers.orResolver(), ValueResolvers.orEmpty(), ValueResolvers.trueResolver(),
                         ValueResolvers.logicalAndResolver(), ValueResolvers.logicalOrResolver(),
                         ValueResolvers.listResolver(), ValueResolvers.collectionResolver(), ValueResolvers.thisResolver(),
-                        ValueResolvers.mapperResolver())
+                        ValueResolvers.mapperResolver(), ValueResolvers.mapEntryResolver())
                 .addValueResolvers(Resolvers.EVENT, Resolvers.RULE, Resolvers.WORKSPACE, Resolvers.JSON)
                 .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML)))
                 .removeStandaloneLines(true)

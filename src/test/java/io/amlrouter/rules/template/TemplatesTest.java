@@ -74,6 +74,24 @@ class TemplatesTest {
     }
 
     @Test
+    void aJsonNullIsNoValueEither() throws Exception {
+        String event = "{\"id\":\"x\",\"eventType\":\"T\",\"data\":{\"runType\":null}}";
+        assertThatThrownBy(() -> render("type {event.data.runType}", false, TemplateScope.ANY, event))
+                .isInstanceOf(RenderException.class).hasMessageContaining("runType");
+        assertThat(render("{event.data.runType ?: 'none'} {#if event.data.runType??}set{#else}unset{/if}", false,
+                TemplateScope.ANY, event)).isEqualTo("none unset");
+    }
+
+    @Test
+    void jsonObjectsLoopAsEntriesAndTestEmptyAsFalse() throws Exception {
+        String event = "{\"id\":\"x\",\"eventType\":\"T\",\"data\":{\"tags\":{\"owner\":\"dana\",\"size\":\"L\"},"
+                + "\"empty\":{}}}";
+        assertThat(render("{#for t in event.data.tags}{t.key}={t.value}{#if t_hasNext},{/if}{/for} {event.data.tags.size} "
+                + "{#if event.data.empty}full{#else}empty{/if} {#for t in event.data.missing.orEmpty}x{#else}none{/for} "
+                + "{event.data.empty}", false, TemplateScope.ANY, event)).isEqualTo("owner=dana,size=L L empty none {}");
+    }
+
+    @Test
     void htmlTemplatesEscapeEventValues() throws Exception {
         String out = render("<b>{event.data.runTags.note}</b>", true, TemplateScope.ANY,
                 "{\"id\":\"x\",\"eventType\":\"T\",\"data\":{\"runTags\":{\"note\":\"<script>alert('x')</script> & co\"}}}");

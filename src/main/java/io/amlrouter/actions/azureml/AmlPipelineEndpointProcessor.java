@@ -1,0 +1,51 @@
+package io.amlrouter.actions.azureml;
+
+import java.net.URI;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.amlrouter.actions.ActionResult;
+import io.amlrouter.actions.ActionRunner;
+import io.amlrouter.actions.http.CallResult;
+import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.rules.action.RenderedAmlPipelineEndpoint;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Submits {@code amlPipelineEndpoint} actions (Azure ML v1 published pipelines and pipeline endpoints)
+ * with an ARM-scoped Entra token, and records the pipeline run id ({@code Id} of the answer).
+ */
+@ApplicationScoped
+public class AmlPipelineEndpointProcessor {
+
+    private final ActionRunner runner;
+    private final ArmClient arm;
+
+    public AmlPipelineEndpointProcessor(ActionRunner runner, ArmClient arm) {
+        this.runner = runner;
+        this.arm = arm;
+    }
+
+    @Incoming("action-aml-pipeline-endpoint")
+    public Uni<Void> process(Message<ActionTask> message) {
+        return runner.run(message, task -> submit(task, (RenderedAmlPipelineEndpoint) task.action()));
+    }
+
+    private Uni<ActionResult> submit(ActionTask task, RenderedAmlPipelineEndpoint p) {
+        URI url = URI.create(p.url());
+        return arm.postWithArmToken(url, p.body(), ArmOutcomes.context(task)).map(result -> {
+            if (result instanceof CallResult.Ok ok) {
+                JsonNode answer = ArmOutcomes.json(ok.reply());
+                String runId = answer.has("Id") ? answer.get("Id").asText() : answer.path("id").asText(null);
+                return new ActionResult.Succeeded(runId, "pipeline run submitted to " + url.getHost()
+                        + " (HTTP " + ok.reply().status() + ")");
+            }
+            return ArmOutcomes.failed("pipeline endpoint " + url.getHost(), result);
+        });
+    }
+}

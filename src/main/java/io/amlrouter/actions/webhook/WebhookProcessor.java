@@ -1,0 +1,81 @@
+package io.amlrouter.actions.webhook;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import io.amlrouter.actions.ActionResult;
+import io.amlrouter.actions.ActionRunner;
+import io.amlrouter.actions.http.CallResult;
+import io.amlrouter.actions.http.HttpReply;
+import io.amlrouter.actions.http.Outbound;
+import io.amlrouter.actions.http.OutboundApi;
+import io.amlrouter.actions.http.RestClients;
+import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.rules.action.RenderedWebhook;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Sends {@code webhook} actions: {@code POST} of the rendered JSON body with the static headers and
+ * the secret ones, whose values are read from {@code actions.secrets.<name>} now and never logged.
+ * A 2xx answer is success (its status is recorded); other answers are sorted like ARM's (408, 409,
+ * 429 and 5xx retried, then transient; other 3xx/4xx permanent). One circuit breaker per origin.
+ */
+@ApplicationScoped
+public class WebhookProcessor {
+
+    private final ActionRunner runner;
+    private final Outbound calls;
+    private final OutboundApi api;
+    private final Config config;
+
+    public WebhookProcessor(ActionRunner runner, Outbound calls, RestClients clients, Config config) {
+        this.runner = runner;
+        this.calls = calls;
+        this.api = clients.build(OutboundApi.class, URI.create("https://webhook.invalid"));
+        this.config = config;
+    }
+
+    @Incoming("action-webhook")
+    public Uni<Void> process(Message<ActionTask> message) {
+        return runner.run(message, task -> send(task, (RenderedWebhook) task.action()));
+    }
+
+    private Uni<ActionResult> send(ActionTask task, RenderedWebhook hook) {
+        Map<String, String> headers = new LinkedHashMap<>(hook.headers());
+        for (Map.Entry<String, String> e : hook.secretHeaders().entrySet()) {
+            Optional<String> value = config.getOptionalValue("actions.secrets." + e.getValue(), String.class);
+            if (value.isEmpty() || value.get().isBlank()) {
+                return Uni.createFrom().item(new ActionResult.FailedPermanently("secret \"" + e.getValue()
+                        + "\" for header " + e.getKey() + " is not configured (actions.secrets." + e.getValue() + ")"));
+            }
+            headers.put(e.getKey(), value.get());
+        }
+        URI url = URI.create(hook.url());
+        String origin = url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "");
+        String context = "Event " + task.key().eventId() + " rule " + task.ruleName() + " action "
+                + task.key().actionIndex() + " (webhook " + origin + ")";
+        String body = hook.body().toString();
+        return calls.call("webhook " + origin, context, () -> api.post(hook.url(), headers, body).map(HttpReply::of))
+                .map(result -> outcome(origin, result));
+    }
+
+    private static ActionResult outcome(String origin, CallResult result) {
+        if (result instanceof CallResult.Ok ok) {
+            return new ActionResult.Succeeded("HTTP " + ok.reply().status(), "posted to " + origin);
+        }
+        if (result instanceof CallResult.Rejected rejected) {
+            HttpReply r = rejected.reply();
+            return new ActionResult.FailedPermanently("webhook " + origin + " answered HTTP " + r.status()
+                    + (r.body().isBlank() ? "" : ": " + r.bodyExcerpt(300)));
+        }
+        return new ActionResult.FailedTransiently("webhook " + origin + ": " + ((CallResult.Unavailable) result).reason());
+    }
+}

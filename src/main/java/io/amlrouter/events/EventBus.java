@@ -1,0 +1,33 @@
+package io.amlrouter.events;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/**
+ * The one way onto the {@code ml-events} channel: events from the webhook and the synthetic events
+ * the service publishes itself (deployment outcomes) travel the same road to the rule router. A
+ * message is acknowledged once every action its event owes is done (or failed permanently), and
+ * nacked when one failed transiently.
+ */
+@ApplicationScoped
+public class EventBus {
+
+    private final Emitter<MlEvent> emitter;
+
+    public EventBus(@Channel(Channels.ML_EVENTS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+            Emitter<MlEvent> emitter) {
+        this.emitter = emitter;
+    }
+
+    /**
+     * Hands a message to the router. Throws when the channel cannot take it now (buffer full, no
+     * subscriber yet): the caller answers or retries later.
+     */
+    public void send(Message<MlEvent> message) {
+        emitter.send(message);
+    }
+}

@@ -1,0 +1,227 @@
+package io.amlrouter.actions.azureml;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.amlrouter.support.ActionTestSupport.WORKSPACE;
+import static io.amlrouter.support.ActionTestSupport.awaitState;
+import static io.amlrouter.support.ActionTestSupport.deliver;
+import static io.amlrouter.support.ActionTestSupport.key;
+import static io.amlrouter.support.ActionTestSupport.modelRegistered;
+import static io.amlrouter.support.ActionTestSupport.record;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+
+import io.amlrouter.ledger.ActionKey;
+import io.amlrouter.ledger.ActionRecord;
+import io.amlrouter.ledger.ActionState;
+import io.amlrouter.ledger.EventHistory;
+import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.ledger.Watch;
+import io.amlrouter.support.WireMockResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+
+/**
+ * amlOnlineDeployment: the PUT, the watch of its long-running operation (InProgress, then Succeeded or
+ * Failed), the traffic shift, and the synthetic outcome event routed through the rules like any other.
+ */
+@QuarkusTest
+class OnlineDeploymentActionTest {
+
+    static final String RULE = "test-deploy";
+    static final String OUTCOME_RULE = "test-deployment-outcome";
+    static final String BEARER = "Bearer " + WireMockResource.ARM_TOKEN;
+    static final String ENDPOINT = WORKSPACE + "/onlineEndpoints/fraud-scorer";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    OutcomeLedger ledger;
+
+    @Inject
+    DeploymentWatcher watcher;
+
+    final WireMockServer wm = WireMockResource.server();
+    final List<StubMapping> stubs = new ArrayList<>();
+
+    @BeforeEach
+    void endpoint() {
+        stub(get(urlPathEqualTo(ENDPOINT)).willReturn(okJson("""
+                {"id": "%s", "name": "fraud-scorer", "type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+                 "location": "westeurope", "identity": {"type": "SystemAssigned"},
+                 "properties": {"authMode": "Key", "provisioningState": "Succeeded",
+                   "scoringUri": "https://fraud-scorer.westeurope.inference.ml.azure.com/score",
+                   "traffic": {"fraud-gbm-v13": 90, "fraud-gbm-v12": 10}}}
+                """.formatted(ENDPOINT))));
+        stub(put(urlPathEqualTo(ENDPOINT)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{}")));
+    }
+
+    @AfterEach
+    void removeStubs() {
+        stubs.forEach(wm::removeStub);
+    }
+
+    void stub(MappingBuilder mapping) {
+        stubs.add(wm.stubFor(mapping));
+    }
+
+    /** Stubs the PUT of fraud-gbm-v{version} and its operation: InProgress once, then {@code finalStatus}. */
+    String deployment(String version, String finalStatus) {
+        String op = "/subscriptions/5d2c8e71-94ab-4f3e-b0c6-1a7e3f9d2b48/providers/Microsoft.MachineLearningServices"
+                + "/locations/westeurope/mfeOperationsStatus/od:" + UUID.randomUUID();
+        String opUrl = WireMockResource.httpsUrl() + op + "?api-version=2025-09-01";
+        stub(put(urlPathEqualTo(ENDPOINT + "/deployments/fraud-gbm-v" + version)).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("Azure-AsyncOperation", opUrl)
+                .withHeader("x-ms-async-operation-timeout", "PT1H")
+                .withBody("{\"name\":\"fraud-gbm-v" + version + "\",\"properties\":{\"provisioningState\":\"Creating\"}}")));
+        String scenario = "deployment " + op;
+        stub(get(urlPathEqualTo(op)).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson("{\"status\":\"InProgress\"}").withHeader("Retry-After", "1"))
+                .willSetStateTo("done"));
+        stub(get(urlPathEqualTo(op)).inScenario(scenario).whenScenarioStateIs("done").willReturn(okJson(finalStatus)));
+        return opUrl;
+    }
+
+    EventHistory outcome(ActionKey action) {
+        String id = DeploymentOutcomeEvents.eventId(action);
+        ActionKey mail = new ActionKey(id, OUTCOME_RULE, 0);
+        awaitState(ledger, mail, ActionState.SUCCEEDED, Duration.ofSeconds(15));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openWatches().await().indefinitely().stream()
+                .noneMatch(w -> w.key().equals(action)));
+        return ledger.event(id).await().indefinitely().orElseThrow();
+    }
+
+    @Test
+    void deploysWatchesUntilSucceededShiftsTrafficAndAnnouncesTheOutcome() throws Exception {
+        ObjectNode event = modelRegistered("deploy", "101");
+        String opUrl = deployment("101", "{\"status\":\"Succeeded\"}");
+        deliver(event).statusCode(200).body("events[0].state", is("done"));
+
+        wm.verify(1, putRequestedFor(urlPathEqualTo(ENDPOINT + "/deployments/fraud-gbm-v101"))
+                .withQueryParam("api-version", equalTo("2025-09-01"))
+                .withHeader("Authorization", equalTo(BEARER))
+                .withRequestBody(equalToJson("""
+                        {"location": "westeurope",
+                         "sku": {"name": "Default", "capacity": 1},
+                         "properties": {"endpointComputeType": "Managed", "scaleSettings": {"scaleType": "Default"},
+                           "model": "%s/models/fraud-gbm/versions/101", "instanceType": "Standard_DS3_v2"}}
+                        """.formatted(WORKSPACE))));
+        ActionKey action = key(event, RULE, 0);
+        ActionRecord accepted = record(ledger, action).orElseThrow();
+        assertThat(accepted.state()).isEqualTo(ActionState.SUCCEEDED);
+        assertThat(accepted.externalId()).isEqualTo(opUrl);
+
+        EventHistory announced = outcome(action);
+        assertThat(announced.event().type()).isEqualTo("AmlEventRouter.DeploymentSucceeded");
+        assertThat(announced.event().matchedRules()).contains(OUTCOME_RULE);
+        assertThat(announced.event().topic()).isEqualTo(WORKSPACE);
+        JsonNode data = JSON.readTree(announced.event().raw()).get("data");
+        assertThat(data).isEqualTo(JSON.readTree("""
+                {"endpoint": "fraud-scorer", "deployment": "fraud-gbm-v101",
+                 "model": "%s/models/fraud-gbm/versions/101", "status": "Succeeded", "operationUrl": "%s",
+                 "workspace": "%s", "sourceEventId": "%s", "rule": "test-deploy"}
+                """.formatted(WORKSPACE, opUrl, WORKSPACE, event.get("id").asText())));
+
+        String opPath = opUrl.substring(WireMockResource.httpsUrl().length(), opUrl.indexOf('?'));
+        wm.verify(2, getRequestedFor(urlPathEqualTo(opPath)).withQueryParam("api-version", equalTo("2025-09-01"))
+                .withHeader("Authorization", equalTo(BEARER)));
+        List<Long> polls = wm.findAll(getRequestedFor(urlPathEqualTo(opPath))).stream()
+                .map(r -> r.getLoggedDate().getTime()).sorted().toList();
+        assertThat(polls.get(1) - polls.get(0)).as("the second poll waits for InProgress' Retry-After: 1")
+                .isGreaterThanOrEqualTo(950);
+        wm.verify(1, putRequestedFor(urlPathEqualTo(ENDPOINT)).withRequestBody(containing("fraud-gbm-v101"))
+                .withQueryParam("api-version", equalTo("2025-09-01"))
+                .withRequestBody(equalToJson("""
+                        {"location": "westeurope", "identity": {"type": "SystemAssigned"},
+                         "properties": {"authMode": "Key",
+                           "traffic": {"fraud-gbm-v13": 0, "fraud-gbm-v12": 0, "fraud-gbm-v101": 100}}}
+                        """)));
+        assertThat(record(ledger, action).orElseThrow().detail()).isEqualTo("deployment Succeeded; "
+                + "AmlEventRouter.DeploymentSucceeded " + announced.event().id() + " published");
+
+        deliver(event).statusCode(200);
+        wm.verify(1, putRequestedFor(urlPathEqualTo(ENDPOINT + "/deployments/fraud-gbm-v101")));
+    }
+
+    @Test
+    void aFailedDeploymentIsAnnouncedWithAzuresErrorAndTakesNoTraffic() throws Exception {
+        ObjectNode event = modelRegistered("deploy", "102");
+        deployment("102", "{\"status\":\"Failed\",\"error\":{\"code\":\"ResourceNotReady\",\"message\":\"User "
+                + "container has crashed or terminated.\"}}");
+        deliver(event).statusCode(200).body("events[0].state", is("done"));
+
+        EventHistory announced = outcome(key(event, RULE, 0));
+        assertThat(announced.event().type()).isEqualTo("AmlEventRouter.DeploymentFailed");
+        assertThat(announced.event().matchedRules()).contains(OUTCOME_RULE);
+        JsonNode data = JSON.readTree(announced.event().raw()).get("data");
+        assertThat(data.get("status").asText()).isEqualTo("Failed");
+        assertThat(data.get("errorCode").asText()).isEqualTo("ResourceNotReady");
+        assertThat(data.get("errorMessage").asText()).isEqualTo("User container has crashed or terminated.");
+        assertThat(data.get("deployment").asText()).isEqualTo("fraud-gbm-v102");
+        wm.verify(0, putRequestedFor(urlPathEqualTo(ENDPOINT)).withRequestBody(containing("fraud-gbm-v102")));
+    }
+
+    @Test
+    void openWatchesFoundInTheLedgerAtStartupAreResumed() throws Exception {
+        // As a persistent ledger would hand them to a restarted replica: one still running, one whose
+        // outcome was known but not yet announced.
+        String opUrl = deployment("103", "{\"status\":\"Succeeded\"}");
+        ActionKey running = new ActionKey(UUID.randomUUID().toString(), RULE, 0);
+        ActionKey decided = new ActionKey(UUID.randomUUID().toString(), RULE, 0);
+        Map<String, String> attributes = new HashMap<>(Map.of("workspace", WORKSPACE,
+                "endpoint", "fraud-scorer", "deployment", "fraud-gbm-v103", "model",
+                WORKSPACE + "/models/fraud-gbm/versions/103", "rule", RULE, "poll", "operation"));
+        Instant now = Instant.now();
+        ledger.saveWatch(new Watch(running, "amlOnlineDeployment", opUrl,
+                with(attributes, "sourceEventId", running.eventId()), now, now.plusSeconds(60))).await().indefinitely();
+        Map<String, String> failed = with(with(with(with(attributes, "sourceEventId", decided.eventId()),
+                "status", "Canceled"), "succeeded", "false"), "deployment", "fraud-gbm-v104");
+        ledger.saveWatch(new Watch(decided, "amlOnlineDeployment", opUrl, failed, now,
+                now.plusSeconds(60))).await().indefinitely();
+
+        watcher.resume(null);
+
+        EventHistory succeeded = outcome(running);
+        assertThat(succeeded.event().type()).isEqualTo("AmlEventRouter.DeploymentSucceeded");
+        EventHistory canceled = outcome(decided);
+        assertThat(canceled.event().type()).isEqualTo("AmlEventRouter.DeploymentFailed");
+        assertThat(JSON.readTree(canceled.event().raw()).at("/data/status").asText()).isEqualTo("Canceled");
+        assertThat(ledger.openWatches().await().indefinitely()).isEmpty();
+    }
+
+    static Map<String, String> with(Map<String, String> map, String key, String value) {
+        Map<String, String> copy = new HashMap<>(map);
+        copy.put(key, value);
+        return copy;
+    }
+}
