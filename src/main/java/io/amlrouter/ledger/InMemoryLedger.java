@@ -118,12 +118,14 @@ public final class InMemoryLedger implements OutcomeLedger {
                 current = new ActionRecord(key, "unknown", ActionState.PENDING, 1, null, null, null, clock.instant(),
                         clock.instant(), null, null);
             }
-            if (current.state().isFinal()) {
-                // A late outcome (of a claim whose lease had lapsed) never changes a final one: a transient
-                // failure arriving after a success must not make the action owed again.
+            ActionRecord changed = change.apply(current);
+            if (current.state().isFinal() && changed.state() != current.state()) {
+                // A late outcome (of a claim whose lease had lapsed) never changes a final state: a transient
+                // failure arriving after a success must not make the action owed again. The same state may
+                // be recorded again with new details (a deployment watch adds its outcome to the success).
                 return Uni.createFrom().voidItem();
             }
-            entry.actions.put(key, change.apply(current));
+            entry.actions.put(key, changed);
         }
         return Uni.createFrom().voidItem();
     }

@@ -48,8 +48,9 @@ final class RedisScripts {
 
     /**
      * KEYS: actions hash, claim key. ARGV: field, new state, owner, now, retention ms, values JSON
-     * (lastError, externalId, detail). Releases the owner's claim. A final record is never changed, and a
-     * transient failure does not overwrite the claim another replica holds now. Returns 1 when recorded.
+     * (lastError, externalId, detail). Releases the owner's claim. A final state is never changed (the same
+     * state may be recorded again with new details), and a transient failure does not overwrite the claim
+     * another replica holds now. Returns 1 when recorded.
      */
     static final Script OUTCOME = new Script("""
             local raw = redis.call('HGET', KEYS[1], ARGV[1])
@@ -59,7 +60,7 @@ final class RedisScripts {
             local holder = redis.call('GET', KEYS[2])
             local mine = holder == ARGV[3]
             if mine then redis.call('DEL', KEYS[2]) end
-            if r.state == 'SUCCEEDED' or r.state == 'FAILED' then return 0 end
+            if (r.state == 'SUCCEEDED' or r.state == 'FAILED') and r.state ~= ARGV[2] then return 0 end
             if holder and not mine and ARGV[2] == 'PENDING' then return 0 end
             local v = cjson.decode(ARGV[6])
             r.state = ARGV[2]

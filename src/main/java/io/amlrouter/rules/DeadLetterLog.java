@@ -16,8 +16,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Where permanent failures are announced. Every dead letter is logged at WARN with the event id, rule
  * and action, counted ({@code actions.dead.letters} by kind and rule), kept in the ledger's history by
- * the caller, and fired as a {@link DeadLetter} CDI event (asynchronously, so forwarding it by mail or
- * webhook never delays the answer to Event Grid).
+ * the caller, and fired as a {@link DeadLetter} CDI event whose observers only start their forwarding
+ * (mail, webhook) without waiting for it, so it never delays the answer to Event Grid.
  */
 @ApplicationScoped
 public class DeadLetterLog {
@@ -49,14 +49,17 @@ public class DeadLetterLog {
         if (announcements == null) {
             return;
         }
-        announcements.fireAsync(new DeadLetter(key.eventId(), event == null ? null : event.type(),
-                event == null ? null : event.subject(), key.rule(), key.actionIndex(), kind, reason, Instant.now(),
-                event == null ? null : event.raw().toString()))
-                .exceptionally(t -> {
-                    LOG.warnf("Dead letter of event %s, rule %s, action %d could not be forwarded: %s", key.eventId(),
-                            key.rule(), key.actionIndex(), t.getMessage());
-                    return null;
-                });
+        // Synchronous on purpose: the observers only start their sends (non-blocking) and return. An
+        // asynchronous CDI event would carry the request context of the delivery along and end it, so
+        // the answer to Event Grid could no longer be written.
+        try {
+            announcements.fire(new DeadLetter(key.eventId(), event == null ? null : event.type(),
+                    event == null ? null : event.subject(), key.rule(), key.actionIndex(), kind, reason, Instant.now(),
+                    event == null ? null : event.raw().toString()));
+        } catch (RuntimeException e) {
+            LOG.warnf("Dead letter of event %s, rule %s, action %d could not be forwarded: %s", key.eventId(),
+                    key.rule(), key.actionIndex(), e.getMessage());
+        }
     }
 
     /** A dead letter known only by its key. */

@@ -144,7 +144,7 @@ abstract class OutcomeLedgerContract {
     }
 
     @Test
-    void aLateOutcomeNeverChangesAFinalOne() {
+    void aLateOutcomeNeverChangesAFinalState() {
         OutcomeLedger ledger = ledger();
         ActionKey key = new ActionKey(id(), "rule-a", 0);
         await(ledger.claim(key, "email", LEASE));
@@ -155,6 +155,13 @@ abstract class OutcomeLedgerContract {
             assertThat(r.state()).isEqualTo(ActionState.SUCCEEDED);
             assertThat(r.lastError()).isNull();
             assertThat(r.externalId()).isEqualTo("x");
+        });
+        // The same final state may be recorded again with more detail (a deployment watch's outcome).
+        await(ledger.succeeded(key, "x", "deployment Succeeded; outcome published"));
+        assertThat(await(ledger.action(key))).get().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(ActionState.SUCCEEDED);
+            assertThat(r.detail()).isEqualTo("deployment Succeeded; outcome published");
+            assertThat(r.attempts()).isEqualTo(1);
         });
     }
 

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -53,7 +53,8 @@ public class DeadLetterForwarder {
         this.webhookTimeout = config.deadLetter().webhookTimeout();
     }
 
-    void onDeadLetter(@ObservesAsync DeadLetter letter) {
+    /** Starts the sends and returns at once (called on the event loop, by {@code DeadLetterLog}). */
+    void onDeadLetter(@Observes DeadLetter letter) {
         email.ifPresent(to -> mail(to, letter));
         webhook.ifPresent(url -> post(url, letter));
     }
