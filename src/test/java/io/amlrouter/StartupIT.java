@@ -50,7 +50,7 @@ class StartupIT {
 
     @Test
     void aRedisLedgerWithoutARedisServerStopsTheService() throws Exception {
-        Result r = start("-Dingest.auth.keys=k", "-Drules.path=src/test/resources/testdata/service-rules.yaml",
+        Result r = start("-Dingest.auth.keys=k", "-Drules.path=src/test/resources/testdata/ledger-rules.yaml",
                 "-Dledger.store=redis");
         assertThat(r.exit()).isNotZero();
         assertThat(r.output()).contains("ledger.store=redis (LEDGER_STORE) needs a Redis server",
