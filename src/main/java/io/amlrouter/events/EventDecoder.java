@@ -132,6 +132,11 @@ public final class EventDecoder {
                                     + ")")));
         } catch (IOException e) {
             throw new EventDecodingException(new Defect("body", "unreadable: " + firstLine(e)));
+        } catch (NumberFormatException e) {
+            // Jackson throws this unwrapped when a number is short enough for maxNumberLength but cannot be held,
+            // e.g. 1e99999999999 as a BigDecimal (its exponent overflows an int). Found by EventDecoderFuzzTest.
+            throw new EventDecodingException(new Defect("body", "not valid JSON: a number cannot be read: "
+                    + firstLine(e)));
         }
     }
 
@@ -183,7 +188,8 @@ public final class EventDecoder {
         if (data != null && data.isTextual()) {
             try {
                 return mapper.readTree(data.textValue());
-            } catch (IOException e) {
+            } catch (IOException | NumberFormatException e) {
+                // Not JSON after all (NumberFormatException: see parse); the code is then missing, a defect.
                 return data;
             }
         }

@@ -29,13 +29,21 @@ public final class Suggestions {
 
     /** Lower is closer; {@link Integer#MAX_VALUE} means not close enough to suggest. */
     private static int score(String typed, String candidate) {
-        int distance = distance(typed, candidate);
         String shorter = typed.length() <= candidate.length() ? typed : candidate;
         String longer = shorter == typed ? candidate : typed;
         boolean truncated = shorter.length() >= 3 && longer.startsWith(shorter)
                 && shorter.length() * 5 >= longer.length() * 3;
-        boolean close = distance <= Math.max(2, candidate.length() / 4);
-        return truncated || close ? distance : Integer.MAX_VALUE;
+        if (truncated) {
+            // One starts with the other: their edit distance is the difference in length.
+            return longer.length() - shorter.length();
+        }
+        int allowed = Math.max(2, candidate.length() / 4);
+        if (Math.abs(typed.length() - candidate.length()) > allowed) {
+            // The distance is at least the difference in length: too far, and no need to spend O(n*m) to learn it.
+            return Integer.MAX_VALUE;
+        }
+        int distance = distance(typed, candidate);
+        return distance <= allowed ? distance : Integer.MAX_VALUE;
     }
 
     /** Levenshtein distance. */

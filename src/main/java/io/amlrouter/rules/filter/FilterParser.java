@@ -33,6 +33,13 @@ public final class FilterParser {
     /** Event Grid's limit of advanced filters per subscription; beyond it we only warn. */
     static final int EVENT_GRID_MAX_ADVANCED_FILTERS = 25;
 
+    /**
+     * How deep {@code anyOf} groups may nest. Parsing and evaluation recurse once per level, so without a bound a deep
+     * enough tree overflows the stack. A rules file cannot get near it (YAML nesting is capped at 64, two per level);
+     * the bound makes the parser safe on its own, whatever tree it is handed.
+     */
+    static final int MAX_ANY_OF_DEPTH = 32;
+
     private static final String ALL_TYPES = "All";
 
     private final Diagnostics diagnostics;
@@ -57,13 +64,13 @@ public final class FilterParser {
             return Optional.of(EventFilter.matchAll());
         }
         int errorsBefore = diagnostics.errors().size();
-        EventFilter filter = new FilterParser(diagnostics).filter(filterNode, path, "", false, false);
+        EventFilter filter = new FilterParser(diagnostics).filter(filterNode, path, "", false, false, 0);
         boolean clean = diagnostics.errors().size() == errorsBefore;
         return clean && filter != null ? Optional.of(filter) : Optional.empty();
     }
 
     private EventFilter filter(JsonNode node, String path, String location, boolean inheritedCaseSensitive,
-            boolean inheritedArrays) {
+            boolean inheritedArrays, int depth) {
         if (!node.isObject()) {
             diagnostics.error(path, "must be a filter object with keys such as includedEventTypes, "
                     + "subjectBeginsWith and advancedFilters, got " + Texts.authorType(node));
@@ -89,7 +96,7 @@ public final class FilterParser {
                 case "subjectEndsWith" -> endsWith = subject(value, at);
                 case "isSubjectCaseSensitive", "enableAdvancedFilteringOnArrays" -> checkFlag(value, at);
                 case "advancedFilters" -> advanced = advancedFilters(value, at, location, arrays);
-                case "anyOf" -> anyOf = anyOf(value, at, location, caseSensitive, arrays);
+                case "anyOf" -> anyOf = anyOf(value, at, location, caseSensitive, arrays, depth);
                 default -> unknownKey(diagnostics, at, name, FILTER_KEYS);
             }
         }
@@ -164,7 +171,11 @@ public final class FilterParser {
     }
 
     private List<EventFilter> anyOf(JsonNode node, String path, String location, boolean caseSensitive,
-            boolean arrays) {
+            boolean arrays, int depth) {
+        if (depth >= MAX_ANY_OF_DEPTH) {
+            diagnostics.error(path, "anyOf nests more than " + MAX_ANY_OF_DEPTH + " levels deep");
+            return List.of();
+        }
         if (!node.isArray()) {
             diagnostics.error(path, "must be a list of filter objects, got " + Texts.authorType(node));
             return List.of();
@@ -176,7 +187,8 @@ public final class FilterParser {
         List<EventFilter> groups = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             String groupLocation = location + "anyOf[" + i + "].";
-            EventFilter group = filter(node.get(i), Paths.index(path, i), groupLocation, caseSensitive, arrays);
+            EventFilter group = filter(node.get(i), Paths.index(path, i), groupLocation, caseSensitive, arrays,
+                    depth + 1);
             if (group != null) {
                 groups.add(group);
             }

@@ -1,16 +1,22 @@
 package io.amlrouter.rules.filter;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** Rendering of values for violation messages and explanations. Never used on the evaluation hot path. */
 final class Texts {
 
     /** Longest JSON rendering of an event value quoted in a message before it is cut. */
     static final int MAX_SHOWN = 80;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Texts() {
     }
@@ -25,10 +31,56 @@ final class Texts {
         return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + '"';
     }
 
-    /** The compact JSON of a value, cut to {@link #MAX_SHOWN} characters. */
+    /**
+     * The compact JSON of a value, cut to {@link #MAX_SHOWN} characters. Written into a buffer that stops at the cut, so
+     * showing a large value costs no more than showing a small one; a value nested deeper than Jackson writes (1,000
+     * levels, {@code StreamWriteConstraints}) shows as {@code […]} or {@code {…}}.
+     */
     static String json(JsonNode node) {
-        String json = node.toString();
-        return json.length() <= MAX_SHOWN ? json : json.substring(0, MAX_SHOWN - 1) + "…";
+        Cut out = new Cut();
+        try (JsonGenerator generator = JSON.createGenerator(out)) {
+            JSON.writeTree(generator, node);
+        } catch (Cut.Full e) {
+            return out.text.substring(0, MAX_SHOWN - 1) + "…";
+        } catch (IOException | RuntimeException e) {
+            return node.isArray() ? "[…]" : node.isObject() ? "{…}" : "…";
+        }
+        return out.text.toString();
+    }
+
+    /** Keeps the first {@link #MAX_SHOWN} characters written and one more, then refuses to take more. */
+    private static final class Cut extends Writer {
+
+        /** Thrown once the text is longer than {@link #MAX_SHOWN}; carries no stack trace. */
+        static final class Full extends IOException {
+            Full() {
+                super(null, null);
+            }
+
+            @Override
+            public synchronized Throwable fillInStackTrace() {
+                return this;
+            }
+        }
+
+        final StringBuilder text = new StringBuilder(MAX_SHOWN + 1);
+
+        @Override
+        public void write(char[] chars, int offset, int length) throws IOException {
+            int room = MAX_SHOWN + 1 - text.length();
+            text.append(chars, offset, Math.min(room, length));
+            if (text.length() > MAX_SHOWN) {
+                throw new Full();
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** An event value with its JSON type, e.g. {@code a string ("14")}, {@code null}, {@code an object ({...})}. */

@@ -35,6 +35,7 @@ public final class CompiledTemplate {
         String out;
         try {
             out = template.instance()
+                    .setAttribute(BoundedLoops.BUDGET_ATTRIBUTE, new BoundedLoops.Budget())
                     .data("event", new Resolvers.EventRoot(context.event()))
                     .data("rule", new Resolvers.RuleRoot(context.ruleName(),
                             context.ruleDescription() == null ? "" : context.ruleDescription()))

@@ -39,6 +39,7 @@ public final class Templates {
         this.maxOutputChars = maxOutputChars;
         this.engine = Engine.builder()
                 .addDefaultSectionHelpers()
+                .addSectionHelper(new BoundedLoops())
                 .addValueResolvers(ValueResolvers.orResolver(), ValueResolvers.orEmpty(), ValueResolvers.trueResolver(),
                         ValueResolvers.logicalAndResolver(), ValueResolvers.logicalOrResolver(),
                         ValueResolvers.listResolver(), ValueResolvers.collectionResolver(), ValueResolvers.thisResolver(),
@@ -79,6 +80,12 @@ public final class Templates {
             return Optional.empty();
         }
         boolean constant = template.getExpressions().isEmpty();
+        if (constant && source.length() > maxOutputChars) {
+            // A constant template renders to its source without the render-time length check; refuse it here.
+            diagnostics.error(path, "the text is " + source.length() + " characters, more than the limit of "
+                    + maxOutputChars);
+            return Optional.empty();
+        }
         return Optional.of(new CompiledTemplate(template, source, maxOutputChars, constant));
     }
 
