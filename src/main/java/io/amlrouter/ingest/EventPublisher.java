@@ -53,7 +53,10 @@ public class EventPublisher {
      */
     public Uni<List<EventState>> publish(List<MlEvent> events, Duration deadline) {
         int fresh = (int) events.stream().filter(e -> !inFlight.containsKey(e.id())).count();
-        if (inFlightCount.addAndGet(fresh) > maxInFlight) {
+        // Refuse when the replica is already at its bound, not when this delivery would cross it: a batch
+        // larger than the bound must still be taken when the replica is idle, or Event Grid could never
+        // deliver it. In flight therefore stays below max-in-flight plus one delivery (5,000 events).
+        if (fresh > 0 && inFlightCount.getAndAdd(fresh) >= maxInFlight) {
             inFlightCount.addAndGet(-fresh);
             return Uni.createFrom().nullItem();
         }

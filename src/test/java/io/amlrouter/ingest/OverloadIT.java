@@ -154,8 +154,8 @@ class OverloadIT {
         // Accepted: answered 200, or 503 not-finished when still running at the 10 s deadline.
         assertThat(singleReplies).filteredOn(r -> r.status() == 200 || type(r).equals("not-finished"))
                 .hasSizeGreaterThanOrEqualTo(MAX_IN_FLIGHT);
-        assertThat(batchReplies).as("a batch of more events than ingest.max-in-flight is never taken")
-                .allMatch(r -> type(r).equals("overloaded"));
+        assertThat(batchReplies).as("batches arriving while the replica is at its bound are refused")
+                .anyMatch(r -> type(r).equals("overloaded"));
         List<Duration> refused = latencies(all, "overloaded");
         assertThat(refused).hasSizeGreaterThan(500);
         assertThat(pct(refused, 50)).as("refusals are prompt, not queued behind the slow actions").isLessThan(2000);
@@ -171,8 +171,11 @@ class OverloadIT {
         for (int i = 0; i < 5; i++) {
             Reply r = Http.deliver(service, Events.eventGrid("DatasetDriftDetected.json"));
             assertThat(r.status()).as(r.body()).isEqualTo(200);
-            assertThat(r.took()).isLessThan(Duration.ofSeconds(2));
+            assertThat(r.took()).as("not queued behind the flood").isLessThan(Duration.ofSeconds(5));
         }
+        // An idle replica takes a batch larger than the bound whole: otherwise Event Grid could never deliver it.
+        Reply big = Http.deliverAsync(service, batch(3 * MAX_IN_FLIGHT)).join();
+        assertThat(big.status()).as(big.body()).isEqualTo(200);
         System.out.printf("after recovery: RSS %d MiB%n", service.memory().rssKib() / 1024);
     }
 }

@@ -388,9 +388,10 @@ class DeliveryGuaranteesIT {
             c.kill();
             smtp.reset();
 
+            // The survivor waits while the dead replica's claims hold, re-asking, and takes the actions over
+            // as soon as their lease lapses: within rules.held-claim-wait, so the first redelivery succeeds.
             List<Reply> replies = deliverUntilDone(a, d);
-            assertThat(replies.get(0).status()).as("the dead replica's claims hold until their lease ends").isEqualTo(503);
-            assertThat(replies.get(replies.size() - 1).status()).isEqualTo(200);
+            assertThat(replies).extracting(Reply::status).containsExactly(200);
             assertThat(smtp.countByRecipient(d.id())).isEqualTo(Map.of(TEAM, 2L, ONCALL, 2L));
             history(a, d.id()).get("actions").forEach(x -> {
                 assertThat(x.get("state").asText()).isEqualTo("SUCCEEDED");
