@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged service refuses to start on a misconfiguration, saying why: an invalid rules file
- * (every violation printed) or no ingest authentication without the development switch.
+ * (every violation printed), no ingest authentication without the development switch, an SMTP host
+ * without a sender, or a Redis ledger without a Redis server.
  */
 class StartupIT {
 
@@ -45,6 +46,15 @@ class StartupIT {
         assertThat(r.output()).contains("is invalid (3 violation(s)); the service does not start",
                 "rules[0].name: \"Mail_Failed\" must be", "rules[2].name: duplicate rule name \"dup\" (also rules[1])",
                 "rules[3].name: is required");
+    }
+
+    @Test
+    void aRedisLedgerWithoutARedisServerStopsTheService() throws Exception {
+        Result r = start("-Dingest.auth.keys=k", "-Drules.path=src/test/resources/testdata/ledger-rules.yaml",
+                "-Dledger.store=redis");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.output()).contains("ledger.store=redis (LEDGER_STORE) needs a Redis server",
+                "QUARKUS_REDIS_HOSTS");
     }
 
     @Test

@@ -63,8 +63,10 @@ public class ActionRunner {
             return ledger.succeeded(task.key(), s.externalId(), s.detail());
         }
         if (result instanceof ActionResult.FailedPermanently p) {
-            deadLetters.record(task.key(), task.kind().key(), p.reason());
-            return ledger.failedPermanently(task.key(), p.reason());
+            // Announced (log, metric, forwarding with the raw event) once recorded: a failed ledger write
+            // means a 503 and a redelivery, which would announce it a second time.
+            return ledger.failedPermanently(task.key(), p.reason())
+                    .invoke(() -> deadLetters.record(task.key(), task.kind().key(), p.reason(), task.event()));
         }
         ActionResult.FailedTransiently t = (ActionResult.FailedTransiently) result;
         LOG.warnf("Event %s rule %s action %d (%s) failed transiently, Event Grid will redeliver: %s",

@@ -49,10 +49,14 @@ public class EventPublisher {
     /**
      * Publishes the events and answers with each one's state once all are acknowledged or the
      * deadline passes, whichever comes first. Null when the replica is too busy to take them.
+     * Public for the history API's replay, which routes a recorded event through this same path.
      */
-    Uni<List<EventState>> publish(List<MlEvent> events, Duration deadline) {
+    public Uni<List<EventState>> publish(List<MlEvent> events, Duration deadline) {
         int fresh = (int) events.stream().filter(e -> !inFlight.containsKey(e.id())).count();
-        if (inFlightCount.addAndGet(fresh) > maxInFlight) {
+        // Refuse when the replica is already at its bound, not when this delivery would cross it: a batch
+        // larger than the bound must still be taken when the replica is idle, or Event Grid could never
+        // deliver it. In flight therefore stays below max-in-flight plus one delivery (5,000 events).
+        if (fresh > 0 && inFlightCount.getAndAdd(fresh) >= maxInFlight) {
             inFlightCount.addAndGet(-fresh);
             return Uni.createFrom().nullItem();
         }

@@ -18,7 +18,7 @@ public record EventState(String id, String type, String state, String detail) {
     static final String FAILED = "failed";
     static final String PENDING = "pending";
 
-    boolean done() {
+    public boolean done() {
         return DONE.equals(state);
     }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,10 @@ public final class InMemoryLedger implements OutcomeLedger {
      * maps, two actions (measured: about 2.3 KB per event of 1.1 KB JSON with two actions, JDK 17).
      */
     static final long ENTRY_OVERHEAD = 1_200;
+
+    /** The order {@link EventHistory#actions()} lists actions in, whatever the store. */
+    static final Comparator<ActionRecord> BY_RULE_AND_INDEX = Comparator.comparing((ActionRecord r) -> r.key().rule())
+            .thenComparingInt(r -> r.key().actionIndex());
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
@@ -143,7 +148,14 @@ public final class InMemoryLedger implements OutcomeLedger {
                 current = new ActionRecord(key, "unknown", ActionState.PENDING, 1, null, null, null, clock.instant(),
                         clock.instant(), null, null);
             }
-            entry.actions.put(key, change.apply(current));
+            ActionRecord changed = change.apply(current);
+            if (current.state().isFinal() && changed.state() != current.state()) {
+                // A late outcome (of a claim whose lease had lapsed) never changes a final state: a transient
+                // failure arriving after a success must not make the action owed again. The same state may
+                // be recorded again with new details (a deployment watch adds its outcome to the success).
+                return Uni.createFrom().voidItem();
+            }
+            entry.actions.put(key, changed);
         }
         return Uni.createFrom().voidItem();
     }
@@ -223,7 +235,9 @@ public final class InMemoryLedger implements OutcomeLedger {
     @Override
     public Uni<List<Watch>> openWatches() {
         synchronized (watches) {
-            return Uni.createFrom().item(List.copyOf(watches.values()));
+            List<Watch> open = new ArrayList<>(watches.values());
+            open.sort(Comparator.comparing(Watch::startedAt)); // oldest first, as the interface says
+            return Uni.createFrom().item(open);
         }
     }
 
@@ -235,7 +249,9 @@ public final class InMemoryLedger implements OutcomeLedger {
             EventRecord event = entry.event != null ? entry.event
                     : new EventRecord(entry.eventId, null, null, null, entry.created, entry.created, 0, List.of(),
                             null, null);
-            return Optional.of(new EventHistory(event, List.copyOf(entry.actions.values())));
+            List<ActionRecord> actions = new ArrayList<>(entry.actions.values());
+            actions.sort(BY_RULE_AND_INDEX);
+            return Optional.of(new EventHistory(event, actions));
         }
     }
 

@@ -3,11 +3,15 @@ package io.amlrouter.ledger;
 import java.time.Clock;
 import java.util.UUID;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.arc.InactiveBeanException;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 
 /** Chooses the ledger store from {@code ledger.store}. */
@@ -15,15 +19,32 @@ public class LedgerProducer {
 
     private static final Logger LOG = Logger.getLogger(LedgerProducer.class);
 
+    /**
+     * Created at startup, not at the first delivery: a Redis store without a Redis server configured
+     * stops the service with a clear message instead of failing every delivery.
+     */
     @Produces
     @Singleton
-    OutcomeLedger ledger(LedgerConfig config) {
+    @Startup
+    OutcomeLedger ledger(LedgerConfig config, Instance<ReactiveRedisDataSource> redis) {
         String owner = config.owner().orElseGet(() -> {
             String host = System.getenv("HOSTNAME");
-            return host != null && !host.isBlank() ? host : "replica-" + UUID.randomUUID().toString().substring(0, 8);
+            String suffix = UUID.randomUUID().toString().substring(0, 6);
+            return (host != null && !host.isBlank() ? host : "replica") + "-" + suffix;
         });
         if (config.store() == LedgerConfig.Store.REDIS) {
-            throw new ConfigurationException("ledger.store=redis is not available in this build");
+            // Only looked up here: with the in-memory store no Redis client is created or connected.
+            RedisLedger ledger;
+            try {
+                ledger = new RedisLedger(redis.get(), config.redis().keyPrefix(), config.maxEvents(),
+                        config.retention(), Clock.systemUTC(), owner);
+            } catch (InactiveBeanException e) {
+                throw new ConfigurationException("ledger.store=redis (LEDGER_STORE) needs a Redis server: set "
+                        + "quarkus.redis.hosts (QUARKUS_REDIS_HOSTS), e.g. redis://aml-event-router-redis:6379", e);
+            }
+            LOG.infof("Outcome ledger: Redis (quarkus.redis.hosts), keys under %s, kept %s, this replica claims as %s",
+                    config.redis().keyPrefix(), config.retention(), owner);
+            return ledger;
         }
         LOG.infof("Outcome ledger: in memory (at most %d events, kept %s); a restart forgets outcomes",
                 config.maxEvents(), config.retention());

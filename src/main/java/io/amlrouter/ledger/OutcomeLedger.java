@@ -35,7 +35,7 @@ public interface OutcomeLedger {
     /** The most recent events, newest first. */
     Uni<List<EventHistory>> recent(int limit);
 
-    /** One event with its actions. */
+    /** One event with its actions, ordered by rule name and action index. */
     Uni<Optional<EventHistory>> event(String eventId);
 
     /** Makes the permanently failed actions of an event owed again (replay); returns how many. */

@@ -93,37 +93,43 @@ public class EventRouter {
     private Uni<Void> runAction(MlEvent event, Rule rule, int index) {
         ActionSpec spec = rule.actions().get(index);
         ActionKey key = new ActionKey(event.id(), rule.name(), index);
-        return ledger.claim(key, spec.kind().key(), lease).chain(claim -> {
+        return claim(key, spec.kind().key()).chain(claim -> {
             if (claim instanceof Claim.AlreadyDone done) {
                 LOG.debugf("Event %s rule %s action %d (%s) already %s; not run again", event.id(), rule.name(),
                         index, spec.kind().key(), done.record().state());
                 return Uni.createFrom().voidItem();
-            }
-            if (claim instanceof Claim.HeldElsewhere held) {
-                return awaitElsewhere(key, held);
             }
             RenderedAction rendered;
             try {
                 rendered = spec.render(new ActionContext(event, rule.name(), rule.description(), index));
             } catch (RenderException e) {
                 return ledger.failedPermanently(key, "template: " + e.getMessage())
-                        .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage()));
+                        .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
             }
             return dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered));
         });
     }
 
-    /** Another replica runs this action: wait for its outcome, briefly. */
-    private Uni<Void> awaitElsewhere(ActionKey key, Claim.HeldElsewhere held) {
-        LOG.infof("Action %s is being run by %s; waiting for its outcome", key, held.record().owner());
-        return ledger.action(key)
-                .map(r -> r.isPresent() && r.get().state().isFinal())
-                .repeat().withDelay(Duration.ofMillis(200)).until(done -> done)
+    /**
+     * Claims the action. While another replica holds it, asks again every 200 ms: it ends as done there,
+     * or its lease lapses (that replica died) and the claim is granted here. Fails with
+     * {@link ActionPendingException} when it is still held after {@code rules.held-claim-wait}.
+     */
+    private Uni<Claim> claim(ActionKey key, String kind) {
+        return Uni.createFrom().deferred(() -> ledger.claim(key, kind, lease))
+                .onItem().invoke(c -> {
+                    if (c instanceof Claim.HeldElsewhere held) {
+                        LOG.debugf("Action %s is being run by %s; waiting for its outcome", key, held.record().owner());
+                    }
+                })
+                .repeat().withDelay(Duration.ofMillis(200)).whilst(c -> c instanceof Claim.HeldElsewhere)
                 .collect().last()
                 .ifNoItem().after(heldClaimWait).fail()
-                .onFailure().transform(t -> new ActionPendingException(key + " is still running on "
-                        + held.record().owner()))
-                .replaceWithVoid();
+                .onFailure().transform(t -> new ActionPendingException(key + " is still running on another replica"))
+                .onItem().transformToUni(c -> c instanceof Claim.HeldElsewhere held
+                        ? Uni.createFrom().<Claim>failure(new ActionPendingException(key + " is still running on "
+                                + held.record().owner()))
+                        : Uni.createFrom().item(c));
     }
 
     private static EventRecord record(MlEvent event, Instant now, List<String> matched, String outcome) {

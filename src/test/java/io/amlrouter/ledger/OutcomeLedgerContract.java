@@ -1,0 +1,362 @@
+package io.amlrouter.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.type;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link OutcomeLedger} promises, run against each implementation with the same
+ * assertions ({@link InMemoryLedgerTest}, {@link RedisLedgerTest}).
+ */
+abstract class OutcomeLedgerContract {
+
+    static final Duration LEASE = Duration.ofMinutes(2);
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** A fresh, empty ledger. */
+    abstract OutcomeLedger ledger(int maxEvents, Duration retention);
+
+    /**
+     * {@code n} clients of one fresh, empty store, as several replicas (Redis: separate connections and
+     * owners) or several threads of one replica (memory) see it.
+     */
+    abstract List<OutcomeLedger> clients(int n);
+
+    OutcomeLedger ledger() {
+        return ledger(1000, Duration.ofHours(25));
+    }
+
+    static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    static <T> T await(io.smallrye.mutiny.Uni<T> uni) {
+        return uni.await().atMost(TIMEOUT);
+    }
+
+    static EventRecord seen(String id, String outcome, String... rules) {
+        Instant now = Instant.now();
+        return new EventRecord(id, "Microsoft.MachineLearningServices.RunStatusChanged", "experiments/x/runs/1",
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w", now, now,
+                1, List.of(rules), outcome, "{\"id\":\"" + id + "\",\"data\":{\"runStatus\":\"Failed\"}}");
+    }
+
+    @Test
+    void aFirstClaimIsGrantedAndHoldsTheActionForItsLease() {
+        OutcomeLedger ledger = ledger();
+        ActionKey key = new ActionKey(id(), "mail-failed-runs", 0);
+        Instant before = Instant.now();
+        Claim first = await(ledger.claim(key, "email", LEASE));
+        assertThat(first).isInstanceOf(Claim.Granted.class);
+        ActionRecord r = first.record();
+        assertThat(r.key()).isEqualTo(key);
+        assertThat(r.kind()).isEqualTo("email");
+        assertThat(r.state()).isEqualTo(ActionState.CLAIMED);
+        assertThat(r.attempts()).isEqualTo(1);
+        assertThat(r.owner()).isNotBlank();
+        assertThat(r.leaseUntil()).isBetween(before.plus(LEASE).minusSeconds(1), Instant.now().plus(LEASE).plusSeconds(1));
+
+        Claim second = await(ledger.claim(key, "email", LEASE));
+        assertThat(second).isInstanceOf(Claim.HeldElsewhere.class);
+        assertThat(second.record().owner()).isEqualTo(r.owner());
+        assertThat(second.record().state()).isEqualTo(ActionState.CLAIMED);
+        assertThat(await(ledger.action(key))).get().extracting(ActionRecord::attempts).isEqualTo(1);
+    }
+
+    @Test
+    void aSucceededActionIsNeverGrantedAgain() {
+        OutcomeLedger ledger = ledger();
+        ActionKey key = new ActionKey(id(), "rule-a", 1);
+        await(ledger.claim(key, "email", LEASE));
+        await(ledger.succeeded(key, "<abc@router>", "sent to 2 recipient(s)"));
+
+        Claim again = await(ledger.claim(key, "email", LEASE));
+        assertThat(again).isInstanceOf(Claim.AlreadyDone.class);
+        ActionRecord r = again.record();
+        assertThat(r.state()).isEqualTo(ActionState.SUCCEEDED);
+        assertThat(r.attempts()).isEqualTo(1);
+        assertThat(r.externalId()).isEqualTo("<abc@router>");
+        assertThat(r.detail()).isEqualTo("sent to 2 recipient(s)");
+        assertThat(r.owner()).isNull();
+        assertThat(r.leaseUntil()).isNull();
+        assertThat(r.updatedAt()).isAfterOrEqualTo(r.firstAttemptAt());
+    }
+
+    @Test
+    void aPermanentFailureIsFinalAndKeepsItsReason() {
+        OutcomeLedger ledger = ledger();
+        ActionKey key = new ActionKey(id(), "rule-a", 0);
+        await(ledger.claim(key, "email", LEASE));
+        await(ledger.failedPermanently(key, "SMTP refused the mail (550)"));
+
+        Claim again = await(ledger.claim(key, "email", LEASE));
+        assertThat(again).isInstanceOf(Claim.AlreadyDone.class);
+        assertThat(again.record().state()).isEqualTo(ActionState.FAILED);
+        assertThat(again.record().lastError()).isEqualTo("SMTP refused the mail (550)");
+    }
+
+    @Test
+    void aTransientFailureLeavesTheActionOwedWithItsReason() {
+        OutcomeLedger ledger = ledger();
+        ActionKey key = new ActionKey(id(), "rule-a", 0);
+        await(ledger.claim(key, "email", LEASE));
+        await(ledger.failedTransiently(key, "SMTP replied 451"));
+        assertThat(await(ledger.action(key))).get().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(ActionState.PENDING);
+            assertThat(r.lastError()).isEqualTo("SMTP replied 451");
+            assertThat(r.owner()).isNull();
+        });
+
+        Claim again = await(ledger.claim(key, "email", LEASE));
+        assertThat(again).isInstanceOf(Claim.Granted.class);
+        assertThat(again.record().attempts()).isEqualTo(2);
+        assertThat(again.record().lastError()).isEqualTo("SMTP replied 451");
+        await(ledger.succeeded(key, null, "sent"));
+        assertThat(await(ledger.action(key))).get().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(ActionState.SUCCEEDED);
+            assertThat(r.attempts()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aClaimWhoseLeaseLapsedCanBeTakenAgain() throws InterruptedException {
+        OutcomeLedger ledger = ledger();
+        ActionKey key = new ActionKey(id(), "rule-a", 0);
+        assertThat(await(ledger.claim(key, "email", Duration.ofMillis(300)))).isInstanceOf(Claim.Granted.class);
+        assertThat(await(ledger.claim(key, "email", LEASE))).isInstanceOf(Claim.HeldElsewhere.class);
+        Thread.sleep(600);
+        Claim retaken = await(ledger.claim(key, "email", LEASE));
+        assertThat(retaken).isInstanceOf(Claim.Granted.class);
+        assertThat(retaken.record().attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void aLateOutcomeNeverChangesAFinalState() {
+        OutcomeLedger ledger = ledger();
+        ActionKey key = new ActionKey(id(), "rule-a", 0);
+        await(ledger.claim(key, "email", LEASE));
+        await(ledger.succeeded(key, "x", "sent"));
+        await(ledger.failedTransiently(key, "a lapsed claim's timeout"));
+        await(ledger.failedPermanently(key, "a lapsed claim's refusal"));
+        assertThat(await(ledger.action(key))).get().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(ActionState.SUCCEEDED);
+            assertThat(r.lastError()).isNull();
+            assertThat(r.externalId()).isEqualTo("x");
+        });
+        // The same final state may be recorded again with more detail (a deployment watch's outcome).
+        await(ledger.succeeded(key, "x", "deployment Succeeded; outcome published"));
+        assertThat(await(ledger.action(key))).get().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(ActionState.SUCCEEDED);
+            assertThat(r.detail()).isEqualTo("deployment Succeeded; outcome published");
+            assertThat(r.attempts()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void concurrentClaimsOfOneActionGrantItExactlyOnce() throws Exception {
+        int clients = 4;
+        int threadsPerClient = 3;
+        int actions = 40;
+        List<OutcomeLedger> ledgers = clients(clients);
+        String eventId = id();
+        ExecutorService pool = Executors.newFixedThreadPool(clients * threadsPerClient);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Claim>>> results = new ArrayList<>();
+            for (int c = 0; c < clients * threadsPerClient; c++) {
+                OutcomeLedger ledger = ledgers.get(c % clients);
+                Callable<List<Claim>> claimer = () -> {
+                    start.await();
+                    List<Claim> claims = new ArrayList<>();
+                    for (int a = 0; a < actions; a++) {
+                        claims.add(await(ledger.claim(new ActionKey(eventId, "rule-a", a), "email", LEASE)));
+                    }
+                    return claims;
+                };
+                results.add(pool.submit(claimer));
+            }
+            start.countDown();
+            int[] granted = new int[actions];
+            for (Future<List<Claim>> f : results) {
+                List<Claim> claims = f.get(60, TimeUnit.SECONDS);
+                for (int a = 0; a < actions; a++) {
+                    if (claims.get(a) instanceof Claim.Granted) {
+                        granted[a]++;
+                    } else {
+                        assertThat(claims.get(a)).isInstanceOf(Claim.HeldElsewhere.class);
+                    }
+                }
+            }
+            for (int a = 0; a < actions; a++) {
+                assertThat(granted[a]).as("grants of action %d", a).isEqualTo(1);
+                assertThat(await(ledgers.get(0).action(new ActionKey(eventId, "rule-a", a)))).get()
+                        .extracting(ActionRecord::attempts).isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anEventIsRecordedWithItsDeliveriesRulesAndRawJson() throws InterruptedException {
+        OutcomeLedger ledger = ledger();
+        String id = id();
+        await(ledger.eventSeen(seen(id, "routed", "mail-failed-runs")));
+        EventHistory first = await(ledger.event(id)).orElseThrow();
+        Thread.sleep(5);
+        await(ledger.eventSeen(seen(id, "routed", "mail-failed-runs", "mail-drift")));
+        EventHistory h = await(ledger.event(id)).orElseThrow();
+
+        EventRecord e = h.event();
+        assertThat(e.id()).isEqualTo(id);
+        assertThat(e.type()).isEqualTo("Microsoft.MachineLearningServices.RunStatusChanged");
+        assertThat(e.subject()).isEqualTo("experiments/x/runs/1");
+        assertThat(e.topic()).endsWith("/workspaces/w");
+        assertThat(e.deliveries()).isEqualTo(2);
+        assertThat(e.firstReceivedAt()).isEqualTo(first.event().firstReceivedAt());
+        assertThat(e.lastReceivedAt()).isAfter(e.firstReceivedAt());
+        assertThat(e.matchedRules()).containsExactly("mail-failed-runs", "mail-drift");
+        assertThat(e.outcome()).isEqualTo("routed");
+        assertThat(e.raw()).isEqualTo("{\"id\":\"" + id + "\",\"data\":{\"runStatus\":\"Failed\"}}");
+        assertThat(h.actions()).isEmpty();
+    }
+
+    @Test
+    void anEventListsItsActionsInRuleAndIndexOrder() {
+        OutcomeLedger ledger = ledger();
+        String id = id();
+        await(ledger.eventSeen(seen(id, "routed", "b-rule", "a-rule")));
+        for (ActionKey key : List.of(new ActionKey(id, "b-rule", 0), new ActionKey(id, "a-rule", 1),
+                new ActionKey(id, "a-rule", 0))) {
+            await(ledger.claim(key, "email", LEASE));
+        }
+        await(ledger.succeeded(new ActionKey(id, "a-rule", 0), null, "sent"));
+        assertThat(await(ledger.event(id)).orElseThrow().actions())
+                .extracting(a -> a.key().rule() + "/" + a.key().actionIndex() + "=" + a.state())
+                .containsExactly("a-rule/0=SUCCEEDED", "a-rule/1=CLAIMED", "b-rule/0=CLAIMED");
+    }
+
+    @Test
+    void unknownEventsAndActionsAreEmpty() {
+        OutcomeLedger ledger = ledger();
+        assertThat(await(ledger.event(id()))).isEmpty();
+        assertThat(await(ledger.action(new ActionKey(id(), "r", 0)))).isEmpty();
+        assertThat(await(ledger.reopenFailed(id()))).isZero();
+    }
+
+    @Test
+    void recentListsTheNewestFirstUpToTheLimitAndTheCap() throws InterruptedException {
+        OutcomeLedger ledger = ledger(3, Duration.ofHours(25));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = id();
+            ids.add(id);
+            await(ledger.eventSeen(seen(id, "no-rule-matched")));
+            Thread.sleep(3);
+        }
+        assertThat(await(ledger.recent(10))).extracting(h -> h.event().id())
+                .containsExactly(ids.get(4), ids.get(3), ids.get(2));
+        assertThat(await(ledger.recent(2))).extracting(h -> h.event().id()).containsExactly(ids.get(4), ids.get(3));
+        assertThat(await(ledger.size())).isEqualTo(3L);
+    }
+
+    @Test
+    void aRedeliveryDoesNotMoveAnEventInRecent() throws InterruptedException {
+        OutcomeLedger ledger = ledger();
+        String older = id();
+        String newer = id();
+        await(ledger.eventSeen(seen(older, "routed")));
+        Thread.sleep(3);
+        await(ledger.eventSeen(seen(newer, "routed")));
+        Thread.sleep(3);
+        await(ledger.eventSeen(seen(older, "routed")));
+        assertThat(await(ledger.recent(2))).extracting(h -> h.event().id()).containsExactly(newer, older);
+        assertThat(await(ledger.size())).isEqualTo(2L);
+    }
+
+    @Test
+    void entriesAreForgottenAfterTheRetention() throws InterruptedException {
+        OutcomeLedger ledger = ledger(1000, Duration.ofMillis(400));
+        String id = id();
+        await(ledger.eventSeen(seen(id, "routed", "r")));
+        ActionKey key = new ActionKey(id, "r", 0);
+        await(ledger.claim(key, "email", Duration.ofMillis(100)));
+        await(ledger.succeeded(key, null, "sent"));
+        assertThat(await(ledger.event(id))).isPresent();
+        Thread.sleep(900);
+        assertThat(await(ledger.event(id))).isEmpty();
+        assertThat(await(ledger.action(key))).isEmpty();
+        assertThat(await(ledger.recent(10))).isEmpty();
+        assertThat(await(ledger.claim(key, "email", LEASE))).isInstanceOf(Claim.Granted.class);
+    }
+
+    @Test
+    void reopenMakesOnlyThePermanentlyFailedActionsOwedAgain() {
+        OutcomeLedger ledger = ledger();
+        String id = id();
+        ActionKey failed = new ActionKey(id, "r", 0);
+        ActionKey done = new ActionKey(id, "r", 1);
+        await(ledger.claim(failed, "email", LEASE));
+        await(ledger.failedPermanently(failed, "550 unknown user"));
+        await(ledger.claim(done, "email", LEASE));
+        await(ledger.succeeded(done, null, "sent"));
+
+        assertThat(await(ledger.reopenFailed(id))).isEqualTo(1);
+        assertThat(await(ledger.action(failed))).get().satisfies(r -> {
+            assertThat(r.state()).isEqualTo(ActionState.PENDING);
+            assertThat(r.detail()).isEqualTo("reopened for replay");
+            assertThat(r.lastError()).isEqualTo("550 unknown user");
+        });
+        assertThat(await(ledger.claim(failed, "email", LEASE))).asInstanceOf(type(Claim.Granted.class))
+                .extracting(g -> g.record().attempts()).isEqualTo(2);
+        assertThat(await(ledger.claim(done, "email", LEASE))).isInstanceOf(Claim.AlreadyDone.class);
+        assertThat(await(ledger.reopenFailed(id))).isZero();
+    }
+
+    @Test
+    void openWatchesAreKeptReplacedAndClosedOldestFirst() {
+        OutcomeLedger ledger = ledger(1000, Duration.ofMillis(300));
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        ActionKey older = new ActionKey(id(), "deploy-approved-models", 0);
+        ActionKey newer = new ActionKey(id(), "deploy-approved-models", 0);
+        Watch first = new Watch(older, "amlOnlineDeployment", "https://management.azure.com/op/1",
+                java.util.Map.of("deployment", "fraud-v1"), now.minusSeconds(60), now.plusSeconds(3600));
+        Watch second = new Watch(newer, "amlOnlineDeployment", "https://management.azure.com/op/2", java.util.Map.of(),
+                now.minusSeconds(10), now.plusSeconds(3600));
+        await(ledger.saveWatch(second));
+        await(ledger.saveWatch(first));
+        assertThat(await(ledger.openWatches())).containsExactly(first, second);
+
+        Watch progressed = first.withAttributes(java.util.Map.of("deployment", "fraud-v1", "status", "Succeeded"));
+        await(ledger.saveWatch(progressed));
+        assertThat(await(ledger.openWatches())).containsExactly(progressed, second);
+
+        await(ledger.closeWatch(older));
+        await(ledger.closeWatch(new ActionKey(id(), "unknown", 3)));
+        assertThat(await(ledger.openWatches())).containsExactly(second);
+    }
+
+    @Test
+    void aWatchOutlivesTheRetentionOfTheHistory() throws InterruptedException {
+        OutcomeLedger ledger = ledger(1000, Duration.ofMillis(300));
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Watch watch = new Watch(new ActionKey(id(), "r", 0), "amlOnlineDeployment", "https://op", java.util.Map.of(),
+                now, now.plusSeconds(3600));
+        await(ledger.saveWatch(watch));
+        Thread.sleep(600);
+        assertThat(await(ledger.openWatches())).containsExactly(watch);
+    }
+}

@@ -1,0 +1,171 @@
+package io.amlrouter.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import jakarta.mail.internet.MimeMessage;
+
+import com.icegreen.greenmail.Managers;
+import com.icegreen.greenmail.mail.MailAddress;
+import com.icegreen.greenmail.server.AbstractServer;
+import com.icegreen.greenmail.smtp.SmtpManager;
+import com.icegreen.greenmail.smtp.SmtpState;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+
+/**
+ * A real SMTP server (GreenMail) on a free loopback port for the tests that start the packaged service
+ * as a process, scriptable the way relays misbehave:
+ * <ul>
+ * <li>{@link #refuse(String, int, String)}: answer {@code RCPT TO} for an address with a reply (e.g.
+ * {@code 451} transient, {@code 550} permanent) the next n times;</li>
+ * <li>{@link #delay(String, Duration)}: hold the reply to the data of mails whose subject contains a
+ * marker (an event id), as a slow relay does; the mail is stored once the reply is sent;</li>
+ * <li>{@link #received()}: every mail accepted, with its recipients and subject, and
+ * {@link #dataStarted(String)}: whether a mail's data has arrived (the send is in progress).</li>
+ * </ul>
+ */
+public final class SmtpPeer implements AutoCloseable {
+
+    /** A mail the server accepted. */
+    public record Mail(Set<String> to, String subject, String body) {
+    }
+
+    private record Refusal(String reply, AtomicInteger remaining) {
+    }
+
+    private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
+    private final Map<String, Duration> delays = new ConcurrentHashMap<>();
+    private final List<Mail> received = new CopyOnWriteArrayList<>();
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
+    private final int port;
+    private final GreenMail server;
+
+    private SmtpPeer(int port) {
+        this.port = port;
+        this.server = new Scripted(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    }
+
+    public static SmtpPeer start() {
+        SmtpPeer peer = new SmtpPeer(RedisServer.freePort());
+        peer.server.start();
+        return peer;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The next {@code times} {@code RCPT TO:<address>} get {@code reply}. */
+    public void refuse(String address, int times, String reply) {
+        refusals.put(address.toLowerCase(), new Refusal(reply, new AtomicInteger(times)));
+    }
+
+    /** Holds the reply to the data of every mail whose subject contains {@code marker} for {@code delay}. */
+    public void delay(String marker, Duration delay) {
+        delays.put(marker, delay);
+    }
+
+    /** Normal behaviour again; the mails received so far are kept. */
+    public void reset() {
+        refusals.clear();
+        delays.clear();
+    }
+
+    public List<Mail> received() {
+        return List.copyOf(received);
+    }
+
+    /** Mails accepted whose subject contains the marker. */
+    public List<Mail> received(String marker) {
+        return received.stream().filter(m -> m.subject() != null && m.subject().contains(marker)).toList();
+    }
+
+    /** How many mails with the marker in their subject were accepted, by recipient. */
+    public Map<String, Long> countByRecipient(String marker) {
+        return received(marker).stream().flatMap(m -> m.to().stream())
+                .collect(Collectors.groupingBy(a -> a, Collectors.counting()));
+    }
+
+    /** Whether the data of a mail with the marker in its subject has arrived (its reply may be held). */
+    public boolean dataStarted(String marker) {
+        return started.stream().anyMatch(s -> s.contains(marker));
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private final class Scripted extends GreenMail {
+        Scripted(ServerSetup setup) {
+            super(setup);
+        }
+
+        @Override
+        protected Map<String, AbstractServer> createServices(ServerSetup[] config, Managers ignored) {
+            managers = new ScriptedManagers();
+            return super.createServices(config, managers);
+        }
+    }
+
+    private final class ScriptedManagers extends Managers {
+        private final SmtpManager smtp = new SmtpManager(getImapHostManager(), getUserManager()) {
+            @Override
+            public String checkRecipient(SmtpState state, MailAddress rcpt) {
+                Refusal r = refusals.get(rcpt.getEmail().toLowerCase());
+                if (r != null && r.remaining().getAndDecrement() > 0) {
+                    return r.reply();
+                }
+                return null;
+            }
+
+            @Override
+            public String checkData(SmtpState state) {
+                String subject;
+                String body;
+                try {
+                    MimeMessage m = state.getMessage().getMessage();
+                    subject = m.getSubject();
+                    Object content = m.getContent();
+                    body = content instanceof String text ? text : GreenMailUtil.getBody(m);
+                } catch (Exception e) {
+                    subject = null;
+                    body = null;
+                }
+                String s = subject == null ? "" : subject;
+                started.add(s);
+                delays.forEach((marker, delay) -> {
+                    if (s.contains(marker)) {
+                        sleep(delay);
+                    }
+                });
+                List<String> to = new ArrayList<>();
+                state.getMessage().getToAddresses().forEach(a -> to.add(a.getEmail().toLowerCase()));
+                received.add(new Mail(Set.copyOf(to), subject, body));
+                return null;
+            }
+        };
+
+        @Override
+        public SmtpManager getSmtpManager() {
+            return smtp;
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
