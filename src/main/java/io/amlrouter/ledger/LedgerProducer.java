@@ -46,8 +46,9 @@ public class LedgerProducer {
                     config.redis().keyPrefix(), config.retention(), owner);
             return ledger;
         }
-        LOG.infof("Outcome ledger: in memory (at most %d events, kept %s); a restart forgets outcomes",
-                config.maxEvents(), config.retention());
+        LOG.infof("Outcome ledger: in memory (at most %d events and %d MB, a quarter of the heap; kept %s); a restart "
+                + "forgets outcomes", config.maxEvents(), Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024),
+                config.retention());
         return new InMemoryLedger(config.maxEvents(), config.retention(), Clock.systemUTC(), owner);
     }
 }
