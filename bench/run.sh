@@ -14,7 +14,8 @@
 #     every event id unique per request (bench/load/Bodies.java, bench/load/wrk-events.lua).
 #  2. Starts the webhook sink: a second BareServer on port 18099 (bench/rules.yaml posts there), pinned to CPU 0.
 #  3. Startup and memory: starts each server BENCH_STARTS times on both CPUs (the "2 CPUs" of the goal) and measures
-#     process start -> first 200 on a real POST /events (RunStatusChanged, shared key) and VmRSS right after it.
+#     process start -> first 200 on a real POST /events (RunStatusChanged, shared key) and VmRSS right after it; then,
+#     for information, the service with an AppCDS archive made by one training start (BENCH_APPCDS=0 skips it).
 #  4. Starts three servers pinned to CPU 1 (taskset -c 1); every load generator runs on CPU 0 (taskset -c 0). All
 #     use -Xmx128m and run one at a time under load (the others idle):
 #       baseline  bench/baseline/BareServer.java (port 18090)
@@ -205,6 +206,31 @@ for rep in $(seq 1 "$STARTS"); do
     stop "$pid"
   done
 done
+
+# The same starts with an application class-data archive (AppCDS: JDK 17 dynamic archive, made by one training start
+# that is not measured), for information: an option for the startup goal, not what the image runs today.
+if [[ " $SERVERS " == *" service "* ]] && [ "${BENCH_APPCDS:-1}" = 1 ]; then
+  JSA=$ROOT/$RUN/service-appcds.jsa
+  t0=$(date +%s%N)
+  start_server service 0,1 "$RUN/service-appcds-training.log" "-XX:ArchiveClassesAtExit=$JSA"
+  pid=$STARTED_PID
+  first_200 service "$pid" "$t0" "startup-appcds-training" >/dev/null || die "the AppCDS training start failed"
+  kill "$pid"
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done # the archive is written at exit
+  if [ -s "$JSA" ]; then
+    for rep in $(seq 1 "$STARTS"); do
+      t0=$(date +%s%N)
+      start_server service 0,1 "$RUN/service-appcds$rep.log" "-XX:SharedArchiveFile=$JSA"
+      pid=$STARTED_PID
+      read -r ms rss < <(first_200 service "$pid" "$t0" "startup-appcds-$rep") || die "service with AppCDS did not answer 200"
+      echo -e "startup\tservice\t2cpu-appcds\t$rep\t$ms\t$rss" >> "$RESULTS"
+      say "service with AppCDS on CPUs 0,1: first 200 after $ms ms, RSS $((rss / 1024)) MB"
+      stop "$pid"
+    done
+  else
+    say "no AppCDS archive was written; skipping those starts"
+  fi
+fi
 
 # ---- the servers under load, pinned --------------------------------------------------------------------------------
 declare -A PID_OF

@@ -148,13 +148,13 @@ public final class Report {
             }
         }
         out.append("\nStartup (process start -> first 200 on POST /events) and RSS right after it, median [min-max]:\n");
-        startups.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  %-16s %-26s RSS %s MB (%d start(s))%n", k,
+        startups.forEach((k, v) -> out.append(String.format(Locale.ROOT, "  %-20s %-26s RSS %s MB (%d start(s))%n", k,
                 spread(v.stream().map(x -> x[0]).toList(), 0) + " ms",
                 spread(v.stream().map(x -> x[1] / 1024).toList(), 0), v.size())));
         for (String server : servers) {
             long[] v = memory.get(server);
             if (v != null) {
-                out.append(String.format(Locale.ROOT, "  %-16s after the load: RSS %d MB, peak RSS (VmHWM) %d MB%n",
+                out.append(String.format(Locale.ROOT, "  %-20s after the load: RSS %d MB, peak RSS (VmHWM) %d MB%n",
                         server + "/pinned", v[1] / 1024, v[0] / 1024));
             }
         }
