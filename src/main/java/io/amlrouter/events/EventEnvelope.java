@@ -18,9 +18,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param schema the schema the event arrived in
  * @param workspace the Azure ML workspace parsed from the topic, or null when the topic names none
  * @param raw the event object as received
+ * @param rawText the event object's JSON text as received (a slice of the delivery), or null when the event was
+ *            not received as text (the service's own events) or its text could not be sliced out
  */
 public record EventEnvelope(String id, String type, String subject, String time, String topic, String dataVersion,
-        EventSchema schema, Workspace workspace, ObjectNode raw) {
+        EventSchema schema, Workspace workspace, ObjectNode raw, String rawText) {
+
+    /** An envelope without the received text: {@link #rawJson()} serializes {@link #raw()}. */
+    public EventEnvelope(String id, String type, String subject, String time, String topic, String dataVersion,
+            EventSchema schema, Workspace workspace, ObjectNode raw) {
+        this(id, type, subject, time, topic, dataVersion, schema, workspace, raw, null);
+    }
+
+    /**
+     * The event as JSON text, as the ledger records it: the text received when there is one (no second
+     * serialization of the tree, which cost more than parsing the whole delivery), otherwise {@link #raw()} written out.
+     */
+    public String rawJson() {
+        return rawText != null ? rawText : raw.toString();
+    }
 
     /** The workspace that published the event, when its topic names one. */
     public Optional<Workspace> workspaceIfAny() {

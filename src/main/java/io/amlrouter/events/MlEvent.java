@@ -31,6 +31,11 @@ public sealed interface MlEvent {
         return envelope().raw();
     }
 
+    /** The event's JSON text (see {@link EventEnvelope#rawJson()}). */
+    default String rawJson() {
+        return envelope().rawJson();
+    }
+
     /** The run this event is about, for the variants that name one. */
     default Optional<String> relatedRunId() {
         if (this instanceof RunCompleted r) {

@@ -55,7 +55,7 @@ public class DeadLetterLog {
         try {
             announcements.fire(new DeadLetter(key.eventId(), event == null ? null : event.type(),
                     event == null ? null : event.subject(), key.rule(), key.actionIndex(), kind, reason, Instant.now(),
-                    event == null ? null : event.raw().toString()));
+                    event == null ? null : event.rawJson()));
         } catch (RuntimeException e) {
             LOG.warnf("Dead letter of event %s, rule %s, action %d could not be forwarded: %s", key.eventId(),
                     key.rule(), key.actionIndex(), e.getMessage());
