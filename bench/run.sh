@@ -4,7 +4,8 @@
 #   bench/run.sh            full run, about 10 minutes (docs/performance.md, "Ingest benchmark")
 #   BENCH_QUICK=1 bench/run.sh   a short smoke run (about 2 minutes; its figures are not for the docs)
 #
-# Not part of ./mvnw verify. Needs 2 CPUs (0 and 1), ports 18080, 18090 and 18099 free on 127.0.0.1, Java 17+;
+# Not part of ./mvnw verify. Needs 2 CPUs (0 and 1), ports 28080, 28081, 28090 and 28099 free on 127.0.0.1 (or others:
+# BENCH_PORTS="service ingest baseline sink"), Java 17+;
 # installs wrk from Debian if missing (apt-get) and builds the jar if target/quarkus-app is missing.
 #
 # What it does, in order (every load goes to 127.0.0.1 only, and every loop is bounded in count and time):
@@ -12,17 +13,18 @@
 #     HdrHistogram and Jackson jars the service ships (target/quarkus-app/lib/main), and writes the request bodies:
 #     1, 10 and 100 events per request from the five Azure ML fixtures (src/test/resources/testdata/events/eventgrid),
 #     every event id unique per request (bench/load/Bodies.java, bench/load/wrk-events.lua).
-#  2. Starts the webhook sink: a second BareServer on port 18099 (bench/rules.yaml posts there), pinned to CPU 0.
+#  2. Starts the webhook sink: a second BareServer on port 28099 (bench/rules.yaml posts there; another port is written
+#     into the run's copy of the rules), pinned to CPU 0.
 #  3. Startup and memory: starts each server BENCH_STARTS times on both CPUs (the "2 CPUs" of the goal) and measures
 #     process start -> first 200 on a real POST /events (RunStatusChanged, shared key) and VmRSS right after it; then,
 #     for information, the service with an AppCDS archive made by one training start (BENCH_APPCDS=0 skips it).
 #  4. Starts three servers pinned to CPU 1 (taskset -c 1); every load generator runs on CPU 0 (taskset -c 0). All
 #     use -Xmx128m and run one at a time under load (the others idle):
-#       baseline  bench/baseline/BareServer.java (port 18090)
-#       service   the packaged service (port 18080): INGEST_AUTH_KEYS=bench-key, RULES_PATH=bench/rules.yaml (20 rules,
+#       baseline  bench/baseline/BareServer.java (port 28090)
+#       service   the packaged service (port 28080): INGEST_AUTH_KEYS=bench-key, RULES_PATH=bench/rules.yaml (20 rules,
 #                 1-2 match each event, webhooks to the sink), RULES_URLS_ALLOW_HTTP=true, production profile
 #       ingest    the same jar and rules with every filter narrowed by "subjectEndsWith: /bench-no-match", so no rule
-#                 matches (port 18081): the ingest path alone (key check, parse, in-flight dedupe, channel, rule
+#                 matches (port 28081): the ingest path alone (key check, parse, in-flight dedupe, channel, rule
 #                 evaluation, ledger record, 200), which is what perf-reliability section 6.1 G1/G2 measure
 #  5. Warm-up: BENCH_WARMUP seconds of closed-loop load per server (a third at each payload size).
 #  6. Throughput: closed loop (wrk, 1 thread, BENCH_CONNS connections), BENCH_MEASURE seconds per payload size and
@@ -56,10 +58,7 @@ CONNS=${BENCH_CONNS:-"1:16 10:16 100:8"}
 SIZES="1 10 100"
 SERVERS=${BENCH_SERVERS:-baseline service ingest}
 APP=${BENCH_APP:-target/quarkus-app}
-SVC_PORT=18080
-INGEST_PORT=18081
-BASE_PORT=18090
-SINK_PORT=18099 # fixed in bench/rules.yaml
+read -r SVC_PORT INGEST_PORT BASE_PORT SINK_PORT <<< "${BENCH_PORTS:-28080 28081 28090 28099}"
 HEAP=-Xmx128m
 KEY=bench-key
 LOAD_CPU=0
@@ -100,10 +99,11 @@ FIX=src/test/resources/testdata/events/eventgrid
 java -cp "$CP" Bodies "$RUN/bodies" 1,10,100 $FIX/RunCompleted.json $FIX/RunStatusChanged.json \
   $FIX/ModelRegistered.json $FIX/ModelDeployed.json $FIX/DatasetDriftDetected.json
 # The ingest variant: the same rules, none of which matches (every filter also needs an impossible subject end).
-# In a directory of its own: the service watches the rules file's directory, and the run directory sees a write for
-# every log line.
-mkdir -p "$RUN/rules-ingest"
-sed 's|^    filter:$|    filter:\n      subjectEndsWith: /bench-no-match|' bench/rules.yaml > "$RUN/rules-ingest/rules.yaml"
+# The rules, with the sink's port, each in a directory of its own: the service watches the rules file's directory,
+# and the run directory sees a write for every log line.
+mkdir -p "$RUN/rules-service" "$RUN/rules-ingest"
+sed "s|http://127.0.0.1:28099/|http://127.0.0.1:$SINK_PORT/|" bench/rules.yaml > "$RUN/rules-service/rules.yaml"
+sed 's|^    filter:$|    filter:\n      subjectEndsWith: /bench-no-match|' "$RUN/rules-service/rules.yaml" > "$RUN/rules-ingest/rules.yaml"
 FIRST_BODY=$(sed -E 's/"id": *"[^"]*"/"id":"@ID@"/' $FIX/RunStatusChanged.json | tr -d '\n')
 
 # ---- processes: every one we start is remembered and ended on exit ---------------------------------------------
@@ -132,7 +132,7 @@ start_server() {
       taskset -c "$cpus" java $HEAP -cp "$CP" BareServer $BASE_PORT >"$log" 2>&1 &
       ;;
     service)
-      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/bench/rules.yaml RULES_URLS_ALLOW_HTTP=true QUARKUS_HTTP_PORT=$SVC_PORT \
+      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-service/rules.yaml RULES_URLS_ALLOW_HTTP=true QUARKUS_HTTP_PORT=$SVC_PORT \
         taskset -c "$cpus" java $HEAP $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
       ;;
     ingest)
