@@ -31,12 +31,13 @@
 #     server, BENCH_REPS repetitions interleaved (baseline, service, ingest, baseline, ...); median and spread.
 #  7. Latency: constant rate at half the baseline's median maximum at 1 event per request (bench/load/OpenLoop.java,
 #     latency from each request's intended send time, HdrHistogram), BENCH_LAT_WARMUP + BENCH_LAT seconds per
-#     server and repetition, interleaved.
+#     server and repetition, interleaved; then the same at BENCH_LOW_RATE (1,000) requests/s, a rate every server
+#     sustains, for information.
 #  8. Prints the table (bench/load/Report.java) with ratios service/baseline and PASS/MISS per target; everything
 #     (raw results, server logs, the machine) is kept in target/bench/run-<time>/.
 #
 # Environment (defaults of the full run): BENCH_WARMUP=60 BENCH_MEASURE=8 BENCH_REPS=3 BENCH_LAT_WARMUP=3
-# BENCH_LAT=12 BENCH_STARTS=3 BENCH_CONNS="1:16 10:16 100:8" (connections per payload size: 100 events x 8
+# BENCH_LAT=10 BENCH_LOW_RATE=1000 BENCH_STARTS=3 BENCH_CONNS="1:16 10:16 100:8" (connections per payload size: 100 events x 8
 # connections stays below the service's 1,000 events in flight, above which it answers 503 by design)
 # BENCH_JFR=1 records a JFR profile of the service's measured phase into the run directory; BENCH_APP=DIR runs
 # another build of the service (a target/quarkus-app directory), e.g. for before/after figures;
@@ -52,7 +53,7 @@ WARMUP=${BENCH_WARMUP:-60}
 MEASURE=${BENCH_MEASURE:-8}
 REPS=${BENCH_REPS:-3}
 LAT_WARMUP=${BENCH_LAT_WARMUP:-3}
-LAT=${BENCH_LAT:-12}
+LAT=${BENCH_LAT:-10}
 STARTS=${BENCH_STARTS:-3}
 CONNS=${BENCH_CONNS:-"1:16 10:16 100:8"}
 SIZES="1 10 100"
@@ -279,16 +280,23 @@ loadavg after-throughput
 # Half the baseline's median requests/s at 1 event per request.
 RATE=$(awk -F'\t' '$1=="closed" && $2=="baseline" && $3==1 { split($6, a, " "); for (i in a) { split(a[i], kv, "="); v[kv[1]]=kv[2] }
   print v["requests"] / (v["duration_us"] / 1e6) }' "$RESULTS" | sort -n | awk '{ x[NR]=$1 } END { m = (NR % 2) ? x[(NR+1)/2] : (x[NR/2] + x[NR/2+1]) / 2; printf "%.0f", m / 2 }')
-say "latency: constant rate $RATE requests/s (half the baseline's median maximum), ${LAT_WARMUP}+${LAT}s per run"
+LOW_RATE=${BENCH_LOW_RATE:-1000}
+# open_loop NAME RATE KIND REP -> one constant-rate run; KIND "half" (the target's rate) or "low" (information)
+open_loop() {
+  local name=$1 rate=$2 kind=$3 rep=$4 port line
+  port=$(port_of "$name")
+  line=$(taskset -c $LOAD_CPU java -Xmx256m -cp "$CP" OpenLoop "http://127.0.0.1:$port/events" "$rate" "$LAT_WARMUP" "$LAT" \
+    64 "$RUN/bodies/bodies-1.txt" "lat-$kind$rep-$name" | grep '^OPENLOOP ' || true)
+  [ -n "$line" ] || die "the open-loop generator printed no result for $name"
+  echo -e "open\t$name\t$kind\t$rep\t64\t$line" >> "$RESULTS"
+  say "$name at $rate/s: $(echo "$line" | grep -oE 'p50_us=[0-9]+|p99_us=[0-9]+|p999_us=[0-9]+|errors=[0-9]+|saturated=[a-z]+' | tr '\n' ' ')"
+}
+say "latency: constant rate $RATE requests/s (half the baseline's median maximum), then $LOW_RATE/s; ${LAT_WARMUP}+${LAT}s per run"
 for rep in $(seq 1 "$REPS"); do
-  for name in $SERVERS; do
-    port=$(port_of "$name")
-    line=$(taskset -c $LOAD_CPU java -Xmx256m -cp "$CP" OpenLoop "http://127.0.0.1:$port/events" "$RATE" "$LAT_WARMUP" "$LAT" \
-      64 "$RUN/bodies/bodies-1.txt" "lat$rep-$name" | grep '^OPENLOOP ' || true)
-    [ -n "$line" ] || die "the open-loop generator printed no result for $name"
-    echo -e "open\t$name\t1\t$rep\t64\t$line" >> "$RESULTS"
-    say "$name at $RATE/s: $(echo "$line" | grep -oE 'p50_us=[0-9]+|p99_us=[0-9]+|p999_us=[0-9]+|errors=[0-9]+|saturated=[a-z]+' | tr '\n' ' ')"
-  done
+  for name in $SERVERS; do open_loop "$name" "$RATE" half "$rep"; done
+done
+for rep in $(seq 1 "$REPS"); do
+  for name in $SERVERS; do open_loop "$name" "$LOW_RATE" low "$rep"; done
 done
 loadavg end
 
