@@ -36,7 +36,7 @@
 #  8. Prints the table (bench/load/Report.java) with ratios service/baseline and PASS/MISS per target; everything
 #     (raw results, server logs, the machine) is kept in target/bench/run-<time>/.
 #
-# Environment (defaults of the full run): BENCH_WARMUP=60 BENCH_MEASURE=8 BENCH_REPS=3 BENCH_LAT_WARMUP=3
+# Environment (defaults of the full run): BENCH_WARMUP=60 BENCH_MEASURE=8 BENCH_REPS=3 BENCH_LAT_WARMUP=5
 # BENCH_LAT=10 BENCH_LOW_RATE=1000 BENCH_STARTS=3 BENCH_CONNS="1:16 10:16 100:8" (connections per payload size: 100 events x 8
 # connections stays below the service's 1,000 events in flight, above which it answers 503 by design)
 # BENCH_JFR=1 records a JFR profile of the service's measured phase into the run directory; BENCH_APP=DIR runs
@@ -52,7 +52,7 @@ fi
 WARMUP=${BENCH_WARMUP:-60}
 MEASURE=${BENCH_MEASURE:-8}
 REPS=${BENCH_REPS:-3}
-LAT_WARMUP=${BENCH_LAT_WARMUP:-3}
+LAT_WARMUP=${BENCH_LAT_WARMUP:-5}
 LAT=${BENCH_LAT:-10}
 STARTS=${BENCH_STARTS:-3}
 CONNS=${BENCH_CONNS:-"1:16 10:16 100:8"}
@@ -240,6 +240,7 @@ for name in $SERVERS; do
   if [ "$name" = service ] && [ "${BENCH_JFR:-0}" = 1 ]; then
     extra="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=$ROOT/$RUN/service.jfr,settings=profile,delay=$((WARMUP + 20))s,duration=$((MEASURE * 3 * REPS))s"
   fi
+  extra="$extra -Xlog:gc:file=$ROOT/$RUN/$name-gc.log"
   t0=$(date +%s%N)
   start_server $name $SERVER_CPU "$RUN/$name.log" "$extra"
   PID_OF[$name]=$STARTED_PID
@@ -303,6 +304,12 @@ loadavg end
 for name in $SERVERS; do
   pid=${PID_OF[$name]}
   echo -e "memory\t$name\t$(awk '/^VmHWM/ {print $2}' /proc/"$pid"/status)\t$(awk '/^VmRSS/ {print $2}' /proc/"$pid"/status)" >> "$RESULTS"
+done
+
+# GC pauses over the whole load phase (-Xlog:gc): count and total of young and full collections, longest pause.
+for name in $SERVERS; do
+  awk -v n="$name" '/Pause Young/ { y++; yt += $NF + 0 } /Pause Full/ { f++; ft += $NF + 0 } /Pause/ { if ($NF + 0 > m) m = $NF + 0 }
+    END { printf "gc\t%s\t%d\t%.0f\t%d\t%.0f\t%.1f\n", n, y, yt, f, ft, m }' "$RUN/$name-gc.log" >> "$RESULTS"
 done
 
 java -cp "$CP" Report "$RESULTS" "$RUN/machine.txt" | tee "$RUN/summary.txt"

@@ -36,6 +36,7 @@ public final class Report {
         Map<String, List<double[]>> startups = new LinkedHashMap<>(); // server/mode -> [ms, rssKb]
         Map<String, long[]> memory = new HashMap<>();
         Map<String, String> load = new LinkedHashMap<>();
+        Map<String, String[]> gc = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             String[] f = line.split("\t");
             switch (f[0]) {
@@ -60,6 +61,7 @@ public final class Report {
                         .add(new double[] {Double.parseDouble(f[4]), Double.parseDouble(f[5])});
                 case "memory" -> memory.put(f[1], new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
                 case "load" -> load.put(f[1], f[2] + " " + f[3] + " " + f[4]);
+                case "gc" -> gc.put(f[1], f);
                 default -> {
                 }
             }
@@ -166,6 +168,13 @@ public final class Report {
                 out.append(String.format(Locale.ROOT, "  %-20s after the load: RSS %d MB, peak RSS (VmHWM) %d MB%n",
                         server + "/pinned", v[1] / 1024, v[0] / 1024));
             }
+        }
+
+        if (!gc.isEmpty()) {
+            out.append("\nGC pauses during the whole load phase (-Xlog:gc; the JVM picks the serial collector on 1 CPU):\n");
+            gc.forEach((k, f) -> out.append(String.format(Locale.ROOT,
+                    "  %-8s young: %s pauses, %s ms in all; full: %s pauses, %s ms in all; longest pause %s ms%n", k, f[2], f[3],
+                    f[4], f[5], f[6])));
         }
 
         out.append("\nTargets (2 cores, JVM):\n");
