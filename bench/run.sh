@@ -130,7 +130,7 @@ start_server() {
   local name=$1 cpus=$2 log=$3 extra=${4:-}
   case $name in
     baseline)
-      taskset -c "$cpus" java $HEAP -cp "$CP" BareServer $BASE_PORT >"$log" 2>&1 &
+      taskset -c "$cpus" java $HEAP $extra -cp "$CP" BareServer $BASE_PORT >"$log" 2>&1 &
       ;;
     service)
       INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-service/rules.yaml RULES_URLS_ALLOW_HTTP=true QUARKUS_HTTP_PORT=$SVC_PORT \
@@ -308,6 +308,7 @@ done
 
 # GC pauses over the whole load phase (-Xlog:gc): count and total of young and full collections, longest pause.
 for name in $SERVERS; do
+  [ -f "$RUN/$name-gc.log" ] || continue
   awk -v n="$name" '/Pause Young/ { y++; yt += $NF + 0 } /Pause Full/ { f++; ft += $NF + 0 } /Pause/ { if ($NF + 0 > m) m = $NF + 0 }
     END { printf "gc\t%s\t%d\t%.0f\t%d\t%.0f\t%.1f\n", n, y, yt, f, ft, m }' "$RUN/$name-gc.log" >> "$RESULTS"
 done
