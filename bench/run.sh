@@ -41,7 +41,8 @@
 # connections stays below the service's 1,000 events in flight, above which it answers 503 by design)
 # BENCH_JFR=1 records a JFR profile of the service's measured phase into the run directory; BENCH_APP=DIR runs
 # another build of the service (a target/quarkus-app directory), e.g. for before/after figures;
-# BENCH_SERVERS="baseline service ingest" chooses the servers (baseline must be first: it sets the rate).
+# BENCH_SERVERS="baseline service ingest" chooses the servers (baseline must be first: it sets the rate);
+# BENCH_SERVICE_OPTS adds JVM options to the service and ingest processes (e.g. -XX:+UseG1GC).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -134,11 +135,11 @@ start_server() {
       ;;
     service)
       INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-service/rules.yaml RULES_URLS_ALLOW_HTTP=true QUARKUS_HTTP_PORT=$SVC_PORT \
-        taskset -c "$cpus" java $HEAP $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
+        taskset -c "$cpus" java $HEAP ${BENCH_SERVICE_OPTS:-} $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
       ;;
     ingest)
       INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-ingest/rules.yaml RULES_URLS_ALLOW_HTTP=true QUARKUS_HTTP_PORT=$INGEST_PORT \
-        taskset -c "$cpus" java $HEAP $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
+        taskset -c "$cpus" java $HEAP ${BENCH_SERVICE_OPTS:-} $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
       ;;
   esac
   STARTED_PID=$!
