@@ -57,17 +57,19 @@ public final class InMemoryLedger implements OutcomeLedger {
     }
 
     @Override
-    public Uni<Void> eventSeen(EventRecord event) {
+    public Uni<Long> eventSeen(EventRecord event) {
         Instant now = clock.instant();
         Entry entry = entry(event.id(), now);
+        long deliveries;
         synchronized (entry) {
             EventRecord previous = entry.event;
             entry.event = previous == null ? event
                     : new EventRecord(event.id(), event.type(), event.subject(), event.topic(),
                             previous.firstReceivedAt(), event.lastReceivedAt(), previous.deliveries() + 1,
                             event.matchedRules(), event.outcome(), event.raw());
+            deliveries = entry.event.deliveries();
         }
-        return Uni.createFrom().voidItem();
+        return Uni.createFrom().item(deliveries);
     }
 
     @Override
