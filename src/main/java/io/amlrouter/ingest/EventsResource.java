@@ -113,7 +113,6 @@ public class EventsResource {
         for (Inbound item : items) {
             if (item instanceof Inbound.Notification n) {
                 events.add(n.event());
-                metrics.received(n.event());
             } else if (item instanceof Inbound.SubscriptionValidation v) {
                 validation = v;
             } else if (item instanceof Inbound.SubscriptionDeletion d) {
@@ -140,6 +139,9 @@ public class EventsResource {
         }
         if (events.isEmpty()) {
             return Uni.createFrom().item(Response.ok(Map.of("events", List.of())).build());
+        }
+        for (int i = 0; i < events.size(); i++) {
+            metrics.received(events.get(i));
         }
         return publisher.publish(events, config.deadline()).map(states -> {
             if (states == null) {
