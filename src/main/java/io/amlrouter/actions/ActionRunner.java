@@ -8,14 +8,23 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.observability.ActionMetrics;
+import io.amlrouter.observability.ActionScope;
+import io.amlrouter.observability.LogContext;
+import io.amlrouter.observability.TraceSpan;
+import io.amlrouter.observability.Tracing;
 import io.amlrouter.rules.DeadLetterLog;
 import io.amlrouter.rules.action.ActionTask;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The common part of every action processor: runs the action, records its outcome in the ledger,
  * announces dead letters, and only then acknowledges the task (acked when done or failed permanently,
  * nacked when failed transiently). Tasks run concurrently: the channel hands over the next task at once.
+ * It also observes every action the same way: attempts, outcomes and duration ({@link ActionMetrics}),
+ * the action's span ({@link Tracing}), and the action's scope in the Mutiny context for the code it
+ * calls ({@link ActionScope}).
  */
 @ApplicationScoped
 public class ActionRunner {
@@ -24,14 +33,29 @@ public class ActionRunner {
 
     private final OutcomeLedger ledger;
     private final DeadLetterLog deadLetters;
+    private final ActionMetrics metrics;
+    private final Tracing tracing;
 
-    public ActionRunner(OutcomeLedger ledger, DeadLetterLog deadLetters) {
+    public ActionRunner(OutcomeLedger ledger, DeadLetterLog deadLetters, ActionMetrics metrics, Tracing tracing) {
         this.ledger = ledger;
         this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     public Uni<Void> run(Message<ActionTask> message, Function<ActionTask, Uni<ActionResult>> action) {
         ActionTask task = message.getPayload();
+        long start = System.nanoTime();
+        metrics.attempt(task.kind(), task.ruleName());
+        TraceSpan span = tracing.startAction(task, message);
+        try (Scope ignored = span.makeCurrent()) {
+            execute(message, task, action, start, span);
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private void execute(Message<ActionTask> message, ActionTask task, Function<ActionTask, Uni<ActionResult>> action,
+            long start, TraceSpan span) {
         Uni<ActionResult> execution;
         try {
             execution = action.apply(task);
@@ -40,12 +64,19 @@ public class ActionRunner {
         }
         execution
                 .onFailure().recoverWithItem(t -> {
-                    LOG.warnf(t, "Action %s (%s) failed unexpectedly; treating it as transient", task.key(),
-                            task.kind().key());
+                    span.recordException(t);
+                    try (LogContext ignored = LogContext.of(task)) {
+                        LOG.warnf(t, "Action %s (%s) failed unexpectedly; treating it as transient", task.key(),
+                                task.kind().key());
+                    }
                     return new ActionResult.FailedTransiently("unexpected error: " + t);
                 })
+                .invoke(result -> {
+                    metrics.finished(task.kind(), task.ruleName(), result, start);
+                    span.end(result);
+                })
                 .call(result -> record(task, result))
-                .subscribe().with(result -> {
+                .subscribe().with(ActionScope.of(task).context(), result -> {
                     if (result instanceof ActionResult.FailedTransiently failed) {
                         message.nack(new TransientActionFailure(task.key() + " (" + task.kind().key() + "): "
                                 + failed.reason()));
@@ -53,13 +84,15 @@ public class ActionRunner {
                         message.ack();
                     }
                 }, failure -> message.nack(failure));
-        return Uni.createFrom().voidItem();
     }
 
     private Uni<Void> record(ActionTask task, ActionResult result) {
         if (result instanceof ActionResult.Succeeded s) {
-            LOG.infof("Event %s rule %s action %d (%s) succeeded%s", task.key().eventId(), task.ruleName(),
-                    task.key().actionIndex(), task.kind().key(), s.externalId() == null ? "" : ": " + s.externalId());
+            try (LogContext ignored = LogContext.of(task)) {
+                LOG.infof("Event %s rule %s action %d (%s) succeeded%s", task.key().eventId(), task.ruleName(),
+                        task.key().actionIndex(), task.kind().key(),
+                        s.externalId() == null ? "" : ": " + s.externalId());
+            }
             return ledger.succeeded(task.key(), s.externalId(), s.detail());
         }
         if (result instanceof ActionResult.FailedPermanently p) {
@@ -69,8 +102,10 @@ public class ActionRunner {
                     .invoke(() -> deadLetters.record(task.key(), task.kind().key(), p.reason(), task.event()));
         }
         ActionResult.FailedTransiently t = (ActionResult.FailedTransiently) result;
-        LOG.warnf("Event %s rule %s action %d (%s) failed transiently, Event Grid will redeliver: %s",
-                task.key().eventId(), task.ruleName(), task.key().actionIndex(), task.kind().key(), t.reason());
+        try (LogContext ignored = LogContext.of(task)) {
+            LOG.warnf("Event %s rule %s action %d (%s) failed transiently, Event Grid will redeliver: %s",
+                    task.key().eventId(), task.ruleName(), task.key().actionIndex(), task.kind().key(), t.reason());
+        }
         return ledger.failedTransiently(task.key(), t.reason());
     }
 

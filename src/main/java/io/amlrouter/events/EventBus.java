@@ -7,6 +7,8 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.amlrouter.observability.Tracing;
+
 /**
  * The one way onto the {@code ml-events} channel: events from the webhook and the synthetic events
  * the service publishes itself (deployment outcomes) travel the same road to the rule router. A
@@ -17,17 +19,20 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 public class EventBus {
 
     private final Emitter<MlEvent> emitter;
+    private final Tracing tracing;
 
     public EventBus(@Channel(Channels.ML_EVENTS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-            Emitter<MlEvent> emitter) {
+            Emitter<MlEvent> emitter, Tracing tracing) {
         this.emitter = emitter;
+        this.tracing = tracing;
     }
 
     /**
      * Hands a message to the router. Throws when the channel cannot take it now (buffer full, no
-     * subscriber yet): the caller answers or retries later.
+     * subscriber yet): the caller answers or retries later. While tracing is on, the message carries the
+     * current trace context (the delivery's HTTP span) to the router.
      */
     public void send(Message<MlEvent> message) {
-        emitter.send(message);
+        emitter.send(tracing.carry(message));
     }
 }

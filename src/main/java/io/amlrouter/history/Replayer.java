@@ -18,6 +18,7 @@ import io.amlrouter.ingest.EventState;
 import io.amlrouter.ingest.IngestConfig;
 import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.observability.LogContext;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -89,7 +90,9 @@ public class Replayer {
                 return Uni.createFrom().item(new NotReplayable("the recorded JSON is not one routable event"));
             }
             return ledger.reopenFailed(eventId).chain(reopened -> {
-                LOG.infof("Replaying event %s: %d permanently failed action(s) reopened", eventId, reopened);
+                try (LogContext ignored = LogContext.of(event.get().event())) {
+                    LOG.infof("Replaying event %s: %d permanently failed action(s) reopened", eventId, reopened);
+                }
                 return publisher.publish(List.of(event.get().event()), deadline).chain(states -> {
                     if (states == null) {
                         return Uni.createFrom().item((Result) new Overloaded());

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.amlrouter.observability.IngestMetrics;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -22,10 +23,11 @@ public class BodyLimit {
 
     void install(@Observes Router router,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "1M") MemorySize limit,
-            ObjectMapper mapper) throws JsonProcessingException {
+            ObjectMapper mapper, IngestMetrics metrics) throws JsonProcessingException {
         long max = limit.asLongValue();
-        String body = mapper.writeValueAsString(Problem.of(413, "body-too-large", "Body too large",
-                "The body is larger than the limit of " + max + " bytes."));
+        Problem tooLarge = Problem.of(413, "body-too-large", "Body too large",
+                "The body is larger than the limit of " + max + " bytes.");
+        String body = mapper.writeValueAsString(tooLarge);
         router.route().order(Integer.MIN_VALUE + 100).handler(ctx -> {
             String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (declared != null) {
@@ -36,6 +38,10 @@ public class BodyLimit {
                     length = -1;
                 }
                 if (length > max) {
+                    if ("/events".equals(ctx.normalizedPath())) {
+                        metrics.rejected(tooLarge);
+                        metrics.answered(413, System.nanoTime());
+                    }
                     ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                             .putHeader(HttpHeaders.CONNECTION, "close").end(body);
                     return;

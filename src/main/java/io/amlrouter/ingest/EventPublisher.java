@@ -14,6 +14,8 @@ import org.jboss.logging.Logger;
 
 import io.amlrouter.events.EventBus;
 import io.amlrouter.events.MlEvent;
+import io.amlrouter.observability.IngestMetrics;
+import io.amlrouter.observability.LogContext;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -35,10 +37,12 @@ public class EventPublisher {
     private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger inFlightCount = new AtomicInteger();
     private final int maxInFlight;
+    private final IngestMetrics metrics;
 
-    public EventPublisher(EventBus bus, IngestConfig config) {
+    public EventPublisher(EventBus bus, IngestConfig config, IngestMetrics metrics) {
         this.bus = bus;
         this.maxInFlight = config.maxInFlight();
+        this.metrics = metrics;
     }
 
     /** Events being processed now on this replica. */
@@ -66,7 +70,12 @@ public class EventPublisher {
             CompletableFuture<Outcome> mine = new CompletableFuture<>();
             CompletableFuture<Outcome> running = inFlight.putIfAbsent(event.id(), mine);
             if (running != null) {
-                LOG.debugf("Event %s is already being processed; this delivery joins it", event.id());
+                metrics.joinedInFlight();
+                if (LOG.isDebugEnabled()) {
+                    try (LogContext ignored = LogContext.of(event)) {
+                        LOG.debugf("Event %s is already being processed; this delivery joins it", event.id());
+                    }
+                }
                 outcomes.add(running);
                 continue;
             }
@@ -102,7 +111,9 @@ public class EventPublisher {
         try {
             bus.send(message);
         } catch (RuntimeException e) {
-            LOG.warnf("Could not hand event %s to the router: %s", event.id(), e.getMessage());
+            try (LogContext ignored = LogContext.of(event)) {
+                LOG.warnf("Could not hand event %s to the router: %s", event.id(), e.getMessage());
+            }
             outcome.complete(new Outcome(false, "the router cannot take events now"));
         }
     }

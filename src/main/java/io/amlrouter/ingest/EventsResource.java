@@ -21,10 +21,13 @@ import io.amlrouter.events.BodyFormat;
 import io.amlrouter.events.Defect;
 import io.amlrouter.events.EventDecoder;
 import io.amlrouter.events.EventDecodingException;
+import io.amlrouter.events.EventTypes;
 import io.amlrouter.events.Inbound;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
+import io.amlrouter.observability.IngestMetrics;
+import io.amlrouter.observability.LogContext;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -42,14 +45,16 @@ public class EventsResource {
     private final EventPublisher publisher;
     private final IngestState state;
     private final IngestConfig config;
+    private final IngestMetrics metrics;
 
     public EventsResource(IngestAuthenticator authenticator, EventDecoder decoder, EventPublisher publisher,
-            IngestState state, IngestConfig config) {
+            IngestState state, IngestConfig config, IngestMetrics metrics) {
         this.authenticator = authenticator;
         this.decoder = decoder;
         this.publisher = publisher;
         this.state = state;
         this.config = config;
+        this.metrics = metrics;
     }
 
     @POST
@@ -60,6 +65,13 @@ public class EventsResource {
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("aeg-subscription-name") String subscription,
             @HeaderParam("aeg-event-type") String aegEventType) {
+        long start = System.nanoTime();
+        return answer(body, contentType, queryKey, headerKey, authorization, subscription, aegEventType)
+                .invoke(response -> observe(response, start));
+    }
+
+    private Uni<Response> answer(byte[] body, String contentType, String queryKey, String headerKey,
+            String authorization, String subscription, String aegEventType) {
         if (!state.accepting()) {
             return Uni.createFrom().item(unavailable("shutting-down", "Shutting down",
                     "This replica is shutting down; deliver again."));
@@ -104,8 +116,11 @@ public class EventsResource {
             } else if (item instanceof Inbound.SubscriptionValidation v) {
                 validation = v;
             } else if (item instanceof Inbound.SubscriptionDeletion d) {
-                LOG.warnf("Event Grid reports that subscription %s was deleted (event %s, header aeg-event-type=%s)",
-                        d.eventSubscriptionId() != null ? d.eventSubscriptionId() : subscription, d.id(), aegEventType);
+                try (LogContext ignored = LogContext.ofEvent(d.id(), EventTypes.SUBSCRIPTION_DELETED, null)) {
+                    LOG.warnf("Event Grid reports that subscription %s was deleted (event %s, header aeg-event-type=%s)",
+                            d.eventSubscriptionId() != null ? d.eventSubscriptionId() : subscription, d.id(),
+                            aegEventType);
+                }
             }
         }
         if (validation != null) {
@@ -113,14 +128,20 @@ public class EventsResource {
                 return Uni.createFrom().item(Problems.response(Problem.of(400, "invalid-body", "Invalid event delivery",
                         "A subscription validation event is delivered alone.")));
             }
-            LOG.infof("Subscription validation handshake%s: answering with the validation code (event %s)%s",
-                    subscriptionSuffix(subscription), validation.id(),
-                    validation.validationUrl() != null ? "; manual validation URL was offered too" : "");
+            metrics.subscriptionValidation();
+            try (LogContext ignored = LogContext.ofEvent(validation.id(), EventTypes.SUBSCRIPTION_VALIDATION, null)) {
+                LOG.infof("Subscription validation handshake%s: answering with the validation code (event %s)%s",
+                        subscriptionSuffix(subscription), validation.id(),
+                        validation.validationUrl() != null ? "; manual validation URL was offered too" : "");
+            }
             return Uni.createFrom().item(Response.ok(Map.of("validationResponse", validation.validationCode()))
                     .type(MediaType.APPLICATION_JSON).build());
         }
         if (events.isEmpty()) {
             return Uni.createFrom().item(Response.ok(Map.of("events", List.of())).build());
+        }
+        for (int i = 0; i < events.size(); i++) {
+            metrics.received(events.get(i));
         }
         return publisher.publish(events, config.deadline()).map(states -> {
             if (states == null) {
@@ -142,6 +163,13 @@ public class EventsResource {
     @OPTIONS
     public Response abuseProtection(@HeaderParam("WebHook-Request-Origin") String origin,
             @HeaderParam("WebHook-Request-Rate") String requestedRate) {
+        long start = System.nanoTime();
+        Response response = handshake(origin, requestedRate);
+        observe(response, start);
+        return response;
+    }
+
+    private Response handshake(String origin, String requestedRate) {
         if (origin == null || origin.isBlank()) {
             return Problems.response(Problem.of(400, "invalid-handshake", "Invalid handshake",
                     "The CloudEvents abuse-protection handshake needs a WebHook-Request-Origin header.")
@@ -155,11 +183,20 @@ public class EventsResource {
                     "This webhook does not accept deliveries from " + origin.trim() + ".")))
                     .header("Allow", "POST, OPTIONS").build();
         }
+        metrics.abuseProtection();
         LOG.infof("CloudEvents abuse-protection handshake from %s (requested rate %s)", origin,
                 requestedRate == null ? "unspecified" : requestedRate);
         return Response.ok().header("WebHook-Allowed-Origin", origin.trim())
                 .header("WebHook-Allowed-Rate", config.handshake().allowedRate())
                 .header("Allow", "POST, OPTIONS").build();
+    }
+
+    /** Counts an answer: its time, and its reason when it is a problem document. */
+    private void observe(Response response, long start) {
+        if (response.getEntity() instanceof Problem problem) {
+            metrics.rejected(problem);
+        }
+        metrics.answered(response.getStatus(), start);
     }
 
     private Response unauthorized(String reason) {

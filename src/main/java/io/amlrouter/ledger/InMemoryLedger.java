@@ -82,9 +82,10 @@ public final class InMemoryLedger implements OutcomeLedger {
     }
 
     @Override
-    public Uni<Void> eventSeen(EventRecord event) {
+    public Uni<Long> eventSeen(EventRecord event) {
         Instant now = clock.instant();
         Entry entry = entry(event.id(), now);
+        long deliveries;
         synchronized (entry) {
             EventRecord previous = entry.event;
             entry.event = previous == null ? event
@@ -96,8 +97,9 @@ public final class InMemoryLedger implements OutcomeLedger {
                 bytes.addAndGet(size - entry.size);
             }
             entry.size = size;
+            deliveries = entry.event.deliveries();
         }
-        return Uni.createFrom().voidItem();
+        return Uni.createFrom().item(deliveries);
     }
 
     @Override

@@ -14,8 +14,11 @@ import io.smallrye.mutiny.Uni;
  */
 public interface OutcomeLedger {
 
-    /** Records (or refreshes) an event as seen, counting a delivery. */
-    Uni<Void> eventSeen(EventRecord event);
+    /**
+     * Records (or refreshes) an event as seen, counting a delivery; answers the deliveries counted so far,
+     * this one included (more than 1: the ledger had seen the id before).
+     */
+    Uni<Long> eventSeen(EventRecord event);
 
     /** Claims an action for execution: atomically across replicas where the store is shared. */
     Uni<Claim> claim(ActionKey key, String kind, Duration lease);

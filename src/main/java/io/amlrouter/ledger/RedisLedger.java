@@ -81,16 +81,15 @@ public final class RedisLedger implements OutcomeLedger {
     }
 
     @Override
-    public Uni<Void> eventSeen(EventRecord event) {
+    public Uni<Long> eventSeen(EventRecord event) {
         String now = String.valueOf(clock.millis());
         String meta = write(new StoredEvent(event.id(), event.type(), event.subject(), event.topic(),
                 event.matchedRules(), event.outcome(), event.raw()));
         return RedisScripts.EVENT_SEEN.run(redis, List.of(keys.event(event.id())), meta, now, ms(retention))
                 .chain(deliveries -> deliveries.toLong() == 1
                         ? RedisScripts.RECENT_ADD.run(redis, List.of(keys.recent()), event.id(), now, ms(retention),
-                                String.valueOf(maxEvents))
-                        : Uni.createFrom().item(deliveries))
-                .replaceWithVoid();
+                                String.valueOf(maxEvents)).replaceWith(1L)
+                        : Uni.createFrom().item(deliveries.toLong()));
     }
 
     @Override

@@ -11,6 +11,8 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.amlrouter.observability.TraceSpan;
+import io.amlrouter.observability.Tracing;
 import io.amlrouter.rules.action.ActionKind;
 import io.amlrouter.rules.action.ActionTask;
 import io.smallrye.mutiny.Uni;
@@ -24,14 +26,16 @@ import io.smallrye.mutiny.Uni;
 public class ActionDispatcher {
 
     private final Map<ActionKind, Emitter<ActionTask>> emitters = new EnumMap<>(ActionKind.class);
+    private final Tracing tracing;
 
-    public ActionDispatcher(
+    public ActionDispatcher(Tracing tracing,
             @Channel("action-email") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> email,
             @Channel("action-webhook") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> webhook,
             @Channel("action-aml-job") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> amlJob,
             @Channel("action-adf-pipeline-run") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> adfPipelineRun,
             @Channel("action-aml-pipeline-endpoint") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> amlPipelineEndpoint,
             @Channel("action-aml-online-deployment") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) Emitter<ActionTask> amlOnlineDeployment) {
+        this.tracing = tracing;
         emitters.put(ActionKind.EMAIL, email);
         emitters.put(ActionKind.WEBHOOK, webhook);
         emitters.put(ActionKind.AML_JOB, amlJob);
@@ -41,6 +45,11 @@ public class ActionDispatcher {
     }
 
     public Uni<Void> dispatch(ActionTask task) {
+        return dispatch(task, TraceSpan.NONE);
+    }
+
+    /** Dispatches the task as part of {@code span} (an event's routing), so the action's span is its child. */
+    public Uni<Void> dispatch(ActionTask task, TraceSpan span) {
         Emitter<ActionTask> emitter = emitters.get(task.kind());
         if (emitter == null) {
             return Uni.createFrom().failure(new IllegalStateException("no processor for " + task.kind().key()));
@@ -56,7 +65,7 @@ public class ActionDispatcher {
                     return CompletableFuture.completedFuture(null);
                 });
         try {
-            emitter.send(message);
+            emitter.send(tracing.carry(message, span));
         } catch (RuntimeException e) {
             done.completeExceptionally(e);
         }

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.ActionKey;
+import io.amlrouter.observability.LogContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -40,8 +41,11 @@ public class DeadLetterLog {
 
     /** A dead letter of an event whose content is at hand. */
     public void record(ActionKey key, String kind, String reason, MlEvent event) {
-        LOG.warnf("Dead letter: event %s, rule %s, action %d (%s) failed permanently: %s", key.eventId(), key.rule(),
-                key.actionIndex(), kind, reason);
+        try (LogContext ignored = LogContext.ofAction(key.eventId(), event == null ? null : event.type(),
+                event == null ? null : event.subject(), key.rule(), key.actionIndex(), kind)) {
+            LOG.warnf("Dead letter: event %s, rule %s, action %d (%s) failed permanently: %s", key.eventId(),
+                    key.rule(), key.actionIndex(), kind, reason);
+        }
         if (metrics != null) {
             Counter.builder("actions.dead.letters").description("Actions that failed permanently (dead letters)")
                     .tag("kind", kind).tag("rule", key.rule()).register(metrics).increment();
@@ -57,8 +61,11 @@ public class DeadLetterLog {
                     event == null ? null : event.subject(), key.rule(), key.actionIndex(), kind, reason, Instant.now(),
                     event == null ? null : event.rawJson()));
         } catch (RuntimeException e) {
-            LOG.warnf("Dead letter of event %s, rule %s, action %d could not be forwarded: %s", key.eventId(),
-                    key.rule(), key.actionIndex(), e.getMessage());
+            try (LogContext ignored = LogContext.ofAction(key.eventId(), event == null ? null : event.type(),
+                    event == null ? null : event.subject(), key.rule(), key.actionIndex(), kind)) {
+                LOG.warnf("Dead letter of event %s, rule %s, action %d could not be forwarded: %s", key.eventId(),
+                        key.rule(), key.actionIndex(), e.getMessage());
+            }
         }
     }
 

@@ -18,6 +18,11 @@ import io.amlrouter.ledger.Claim;
 import io.amlrouter.ledger.EventRecord;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.observability.IngestMetrics;
+import io.amlrouter.observability.LogContext;
+import io.amlrouter.observability.RoutingMetrics;
+import io.amlrouter.observability.TraceSpan;
+import io.amlrouter.observability.Tracing;
 import io.amlrouter.rules.action.ActionContext;
 import io.amlrouter.rules.action.ActionSpec;
 import io.amlrouter.rules.action.ActionTask;
@@ -44,59 +49,97 @@ public class EventRouter {
     private final Duration lease;
     private final Duration heldClaimWait;
     private final DeadLetterLog deadLetters;
+    private final RoutingMetrics metrics;
+    private final IngestMetrics ingestMetrics;
+    private final Tracing tracing;
 
     public EventRouter(RuleSetHolder rules, ActionDispatcher dispatcher, OutcomeLedger ledger, LedgerConfig ledgerConfig,
-            RulesConfig config, DeadLetterLog deadLetters) {
+            RulesConfig config, DeadLetterLog deadLetters, RoutingMetrics metrics, IngestMetrics ingestMetrics,
+            Tracing tracing) {
         this.rules = rules;
         this.dispatcher = dispatcher;
         this.ledger = ledger;
         this.lease = ledgerConfig.claimLease();
         this.heldClaimWait = config.heldClaimWait();
         this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.ingestMetrics = ingestMetrics;
+        this.tracing = tracing;
     }
 
     @Incoming(Channels.ML_EVENTS)
     public Uni<Void> route(Message<MlEvent> message) {
         MlEvent event = message.getPayload();
-        route(event).subscribe().with(
-                ignored -> message.ack(),
-                failure -> message.nack(failure));
+        TraceSpan span = tracing.startRoute(event, message);
+        route(event, span).subscribe().with(
+                ignored -> {
+                    span.end((Throwable) null);
+                    message.ack();
+                },
+                failure -> {
+                    span.end(failure);
+                    message.nack(failure);
+                });
         return Uni.createFrom().voidItem();
     }
 
     /** Runs what the event still owes; fails when an action failed transiently. */
     Uni<Void> route(MlEvent event) {
+        return route(event, TraceSpan.NONE);
+    }
+
+    private Uni<Void> route(MlEvent event, TraceSpan span) {
         RuleSet set = rules.current();
         Instant now = Instant.now();
         if (!set.acceptsWorkspace(event)) {
-            LOG.infof("Event %s (%s) comes from a workspace that is not allowed (topic %s); not acted on",
-                    event.id(), event.type(), event.envelope().topic());
-            return ledger.eventSeen(record(event, now, List.of(), "workspace-not-allowed"));
+            metrics.workspaceNotAllowed();
+            try (LogContext ignored = LogContext.of(event)) {
+                LOG.infof("Event %s (%s) comes from a workspace that is not allowed (topic %s); not acted on",
+                        event.id(), event.type(), event.envelope().topic());
+            }
+            return ledger.eventSeen(record(event, now, List.of(), "workspace-not-allowed")).map(this::countRedelivery);
         }
         List<Rule> matched = set.matching(event);
         String outcome = matched.isEmpty() ? "no-rule-matched" : "routed";
-        Uni<Void> seen = ledger.eventSeen(record(event, now, matched.stream().map(Rule::name).toList(), outcome));
+        List<String> names = matched.stream().map(Rule::name).toList();
+        metrics.matched(names);
+        span.matched(names);
+        Uni<Void> seen = ledger.eventSeen(record(event, now, names, outcome)).map(this::countRedelivery);
         if (matched.isEmpty()) {
-            LOG.infof("Event %s (%s, subject %s): no rule matched", event.id(), event.type(), event.subject());
+            metrics.noRuleMatched();
+            try (LogContext ignored = LogContext.of(event)) {
+                LOG.infof("Event %s (%s, subject %s): no rule matched", event.id(), event.type(), event.subject());
+            }
             return seen;
         }
         List<Uni<Void>> actions = new ArrayList<>();
         for (Rule rule : matched) {
             for (int i = 0; i < rule.actions().size(); i++) {
-                actions.add(runAction(event, rule, i));
+                actions.add(runAction(event, rule, i, span));
             }
         }
         return seen.chain(() -> Uni.join().all(actions).andCollectFailures()).replaceWithVoid()
                 .onFailure().transform(EventRouter::summarize);
     }
 
-    private Uni<Void> runAction(MlEvent event, Rule rule, int index) {
+    private Void countRedelivery(long deliveries) {
+        if (deliveries > 1) {
+            ingestMetrics.redelivered();
+        }
+        return null;
+    }
+
+    private Uni<Void> runAction(MlEvent event, Rule rule, int index, TraceSpan span) {
         ActionSpec spec = rule.actions().get(index);
         ActionKey key = new ActionKey(event.id(), rule.name(), index);
         return claim(key, spec.kind().key()).chain(claim -> {
             if (claim instanceof Claim.AlreadyDone done) {
-                LOG.debugf("Event %s rule %s action %d (%s) already %s; not run again", event.id(), rule.name(),
-                        index, spec.kind().key(), done.record().state());
+                if (LOG.isDebugEnabled()) {
+                    try (LogContext ignored = LogContext.of(event, rule.name(), index, spec.kind().key())) {
+                        LOG.debugf("Event %s rule %s action %d (%s) already %s; not run again", event.id(), rule.name(),
+                                index, spec.kind().key(), done.record().state());
+                    }
+                }
                 return Uni.createFrom().voidItem();
             }
             RenderedAction rendered;
@@ -106,7 +149,7 @@ public class EventRouter {
                 return ledger.failedPermanently(key, "template: " + e.getMessage())
                         .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
             }
-            return dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered));
+            return dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered), span);
         });
     }
 
@@ -118,8 +161,12 @@ public class EventRouter {
     private Uni<Claim> claim(ActionKey key, String kind) {
         return Uni.createFrom().deferred(() -> ledger.claim(key, kind, lease))
                 .onItem().invoke(c -> {
-                    if (c instanceof Claim.HeldElsewhere held) {
-                        LOG.debugf("Action %s is being run by %s; waiting for its outcome", key, held.record().owner());
+                    if (c instanceof Claim.HeldElsewhere held && LOG.isDebugEnabled()) {
+                        try (LogContext ignored = LogContext.ofAction(key.eventId(), null, null, key.rule(),
+                                key.actionIndex(), kind)) {
+                            LOG.debugf("Action %s is being run by %s; waiting for its outcome", key,
+                                    held.record().owner());
+                        }
                     }
                 })
                 .repeat().withDelay(Duration.ofMillis(200)).whilst(c -> c instanceof Claim.HeldElsewhere)

@@ -392,6 +392,9 @@ class DeliveryGuaranteesIT {
             // as soon as their lease lapses: within rules.held-claim-wait, so the first redelivery succeeds.
             List<Reply> replies = deliverUntilDone(a, d);
             assertThat(replies).extracting(Reply::status).containsExactly(200);
+            // The dead replica's mails are stored when the SMTP server's held replies go out, which can be a
+            // moment after the survivor's own mails: wait for all four before counting.
+            await().atMost(Duration.ofSeconds(10)).until(() -> smtp.received(d.id()).size() >= 4);
             assertThat(smtp.countByRecipient(d.id())).isEqualTo(Map.of(TEAM, 2L, ONCALL, 2L));
             history(a, d.id()).get("actions").forEach(x -> {
                 assertThat(x.get("state").asText()).isEqualTo("SUCCEEDED");

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import jakarta.mail.internet.MimeMessage;
 
 import com.icegreen.greenmail.Managers;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.mail.MailAddress;
 import com.icegreen.greenmail.server.AbstractServer;
 import com.icegreen.greenmail.smtp.SmtpManager;
@@ -56,6 +57,14 @@ public final class SmtpPeer implements AutoCloseable {
 
     public static SmtpPeer start() {
         SmtpPeer peer = new SmtpPeer(RedisServer.freePort());
+        peer.server.start();
+        return peer;
+    }
+
+    /** A server with one account, so a client can log in (AUTH PLAIN or LOGIN) with these credentials. */
+    public static SmtpPeer startWithUser(String address, String login, String password) {
+        SmtpPeer peer = new SmtpPeer(RedisServer.freePort());
+        peer.server.withConfiguration(GreenMailConfiguration.aConfig().withUser(address, login, password));
         peer.server.start();
         return peer;
     }

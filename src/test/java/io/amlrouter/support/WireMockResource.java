@@ -120,8 +120,11 @@ public class WireMockResource implements QuarkusTestResourceLifecycleManager {
                     .keyManagerPassword(STORE_PASSWORD).keystoreType("PKCS12"));
             server.start();
             serveJwks();
+            // Entra echoes the client's correlation id (MSAL logs a mismatch at every token request otherwise).
             server.stubFor(post(urlPathEqualTo(tokenPath())).atPriority(1).willReturn(okJson("{\"token_type\":\"Bearer\","
-                    + "\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"" + ARM_TOKEN + "\"}")));
+                    + "\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"" + ARM_TOKEN + "\"}")
+                    .withHeader("client-request-id", "{{request.headers.client-request-id}}")
+                    .withTransformers("response-template")));
             rules = dir.resolve("service-rules.yaml");
             Files.writeString(rules, TestData.text("service-rules.yaml").replace(HOST_PLACEHOLDER, httpsUrl())
                     .replace(IP_HOST_PLACEHOLDER, httpsIpUrl()));

@@ -11,6 +11,7 @@ import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.events.Workspace;
+import io.amlrouter.observability.LogContext;
 import io.amlrouter.rules.action.ActionTask;
 import io.amlrouter.rules.action.RenderedAmlJob;
 import io.smallrye.mutiny.Uni;
@@ -51,8 +52,10 @@ public class AmlJobProcessor {
             }
             if (result instanceof CallResult.Ok exists) {
                 ArmError error = ArmError.of(exists.reply());
-                LOG.infof("%s: ARM says job %s already exists (%s); confirming with GET", context, job.jobName(),
-                        error.describe());
+                try (LogContext ignored = LogContext.of(task)) {
+                    LOG.infof("%s: ARM says job %s already exists (%s); confirming with GET", context, job.jobName(),
+                            error.describe());
+                }
                 return confirm(ws, job.jobName(), context, error);
             }
             return Uni.createFrom().item(ArmOutcomes.failed("job " + job.jobName(), result));

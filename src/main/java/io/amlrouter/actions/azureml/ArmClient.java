@@ -1,6 +1,7 @@
 package io.amlrouter.actions.azureml;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -134,8 +135,8 @@ public class ArmClient {
             Function<String, Uni<RestResponse<String>>> request) {
         return () -> credentials.armToken()
                 .onFailure().transform(TokenUnavailable::new)
-                .chain(token -> request.apply("Bearer " + token))
-                .map(HttpReply::of);
+                .chain(token -> request.apply("Bearer " + token)
+                        .map(response -> HttpReply.of(response).redacting(List.of(token))));
     }
 
     private static int port(URI u) {

@@ -25,6 +25,10 @@ import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.Workspace;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.ledger.Watch;
+import io.amlrouter.observability.ActionScope;
+import io.amlrouter.observability.IngestMetrics;
+import io.amlrouter.observability.LogContext;
+import io.amlrouter.rules.action.ActionKind;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -50,15 +54,17 @@ public class DeploymentWatcher {
     private final DeploymentOutcomeEvents events;
     private final Vertx vertx;
     private final ActionsConfig.Deployment config;
+    private final IngestMetrics metrics;
 
     public DeploymentWatcher(ArmClient arm, OutcomeLedger ledger, EventBus bus, DeploymentOutcomeEvents events,
-            Vertx vertx, ActionsConfig config) {
+            Vertx vertx, ActionsConfig config, IngestMetrics metrics) {
         this.arm = arm;
         this.ledger = ledger;
         this.bus = bus;
         this.events = events;
         this.vertx = vertx;
         this.config = config.deployment();
+        this.metrics = metrics;
     }
 
     /** Starts following a watch that was just saved, first polling after {@code firstDelay}. */
@@ -89,14 +95,17 @@ public class DeploymentWatcher {
     private void poll(Watch w) {
         String context = context(w);
         if (Instant.now().isAfter(w.until())) {
-            LOG.warnf("%s: deployment still not finished after %s; giving up the watch", context, config.maxWatch());
+            log(w, () -> LOG.warnf("%s: deployment still not finished after %s; giving up the watch", context,
+                    config.maxWatch()));
             finish(w, Map.of(DeploymentOutcomeEvents.STATUS, "WatchTimedOut", DeploymentOutcomeEvents.ERROR_CODE,
                     "WatchTimedOut", DeploymentOutcomeEvents.ERROR_MESSAGE, "the deployment did not finish within "
                             + config.maxWatch()), false);
             return;
         }
-        arm.get(w.operationUrl(), context).subscribe().with(result -> handle(w, result), failure -> {
-            LOG.warnf("%s: polling %s failed: %s", context, w.operationUrl(), failure.getMessage());
+        ActionKind kind = ActionKind.fromKey(w.kind()).orElse(ActionKind.AML_ONLINE_DEPLOYMENT);
+        arm.get(w.operationUrl(), context).subscribe().with(ActionScope.of(w.key(), kind).context(),
+                result -> handle(w, result), failure -> {
+            log(w, () -> LOG.warnf("%s: polling %s failed: %s", context, w.operationUrl(), failure.getMessage()));
             schedule(w, config.pollInterval());
         });
     }
@@ -104,14 +113,14 @@ public class DeploymentWatcher {
     private void handle(Watch w, CallResult result) {
         String context = context(w);
         if (result instanceof CallResult.Unavailable u) {
-            LOG.warnf("%s: deployment status unavailable (%s); polling again in %s", context, u.reason(),
-                    config.pollInterval());
+            log(w, () -> LOG.warnf("%s: deployment status unavailable (%s); polling again in %s", context,
+                    u.reason(), config.pollInterval()));
             schedule(w, config.pollInterval());
             return;
         }
         if (result instanceof CallResult.Rejected rejected) {
             ArmError error = ArmError.of(rejected.reply());
-            LOG.warnf("%s: the deployment operation cannot be read: %s", context, error.describe());
+            log(w, () -> LOG.warnf("%s: the deployment operation cannot be read: %s", context, error.describe()));
             finish(w, Map.of(DeploymentOutcomeEvents.STATUS, "Unknown", DeploymentOutcomeEvents.ERROR_CODE,
                     error.code(), DeploymentOutcomeEvents.ERROR_MESSAGE, error.message()), false);
             return;
@@ -123,7 +132,8 @@ public class DeploymentWatcher {
                 : body.path("status").asText("");
         switch (status.toLowerCase(Locale.ROOT)) {
             case "succeeded" -> {
-                LOG.infof("%s: deployment %s Succeeded", context, w.attributes().get(DeploymentOutcomeEvents.DEPLOYMENT));
+                log(w, () -> LOG.infof("%s: deployment %s Succeeded", context,
+                        w.attributes().get(DeploymentOutcomeEvents.DEPLOYMENT)));
                 finish(w, Map.of(DeploymentOutcomeEvents.STATUS, "Succeeded"), true);
             }
             case "failed", "canceled", "cancelled" -> {
@@ -135,17 +145,18 @@ public class DeploymentWatcher {
                     outcome.put(DeploymentOutcomeEvents.ERROR_CODE, e.code());
                     outcome.put(DeploymentOutcomeEvents.ERROR_MESSAGE, e.message());
                 }
-                LOG.warnf("%s: deployment %s %s%s", context, w.attributes().get(DeploymentOutcomeEvents.DEPLOYMENT),
-                        outcome.get(DeploymentOutcomeEvents.STATUS), outcome.containsKey(DeploymentOutcomeEvents.ERROR_CODE)
+                log(w, () -> LOG.warnf("%s: deployment %s %s%s", context,
+                        w.attributes().get(DeploymentOutcomeEvents.DEPLOYMENT), outcome.get(DeploymentOutcomeEvents.STATUS),
+                        outcome.containsKey(DeploymentOutcomeEvents.ERROR_CODE)
                                 ? ": " + outcome.get(DeploymentOutcomeEvents.ERROR_CODE) + ": "
                                         + outcome.get(DeploymentOutcomeEvents.ERROR_MESSAGE)
-                                : "");
+                                : ""));
                 finish(w, outcome, false);
             }
             default -> {
                 Duration next = RetryAfter.of(ok.reply()).orElse(config.pollInterval());
-                LOG.debugf("%s: deployment %s; polling again in %s", context, status.isEmpty() ? "in progress" : status,
-                        next);
+                log(w, () -> LOG.debugf("%s: deployment %s; polling again in %s", context,
+                        status.isEmpty() ? "in progress" : status, next));
                 schedule(w, next);
             }
         }
@@ -164,11 +175,11 @@ public class DeploymentWatcher {
             Watch done = w.withAttributes(attributes);
             ledger.saveWatch(done).subscribe().with(ignored -> publish(done, Instant.now(), config.publishRetryDelay()),
                     failure -> {
-                        LOG.warnf("%s: cannot record the outcome in the ledger (%s); announcing it anyway", context(w),
-                                failure.getMessage());
+                        log(w, () -> LOG.warnf("%s: cannot record the outcome in the ledger (%s); announcing it "
+                                + "anyway", context(w), failure.getMessage()));
                         publish(done, Instant.now(), config.publishRetryDelay());
                     });
-        }, failure -> LOG.errorf(failure, "%s: cannot finish the deployment watch", context(w)));
+        }, failure -> log(w, () -> LOG.errorf(failure, "%s: cannot finish the deployment watch", context(w))));
     }
 
     /** Gives the deployment its traffic share; null when done, else the failure outcome to announce. */
@@ -197,7 +208,7 @@ public class DeploymentWatcher {
             properties.set("traffic", traffic);
             return arm.putEndpoint(ws, endpoint, body, context).map(put -> {
                 if (put instanceof CallResult.Ok) {
-                    LOG.infof("%s: endpoint %s traffic is now %s", context, endpoint, traffic);
+                    log(w, () -> LOG.infof("%s: endpoint %s traffic is now %s", context, endpoint, traffic));
                     return null;
                 }
                 return trafficFailure(put);
@@ -228,7 +239,8 @@ public class DeploymentWatcher {
         try {
             event = events.build(w, Instant.now());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "%s: cannot build the deployment outcome event; the watch ends unannounced", context);
+            log(w, () -> LOG.errorf(e, "%s: cannot build the deployment outcome event; the watch ends unannounced",
+                    context));
             ledger.closeWatch(w.key()).subscribe().with(x -> {
             }, x -> {
             });
@@ -243,36 +255,46 @@ public class DeploymentWatcher {
             return CompletableFuture.completedFuture(null);
         });
         try {
+            metrics.receivedInternal(event);
             bus.send(message);
         } catch (RuntimeException e) {
             done.completeExceptionally(e);
         }
         done.whenComplete((ok, failure) -> {
             if (failure == null) {
-                LOG.infof("%s: announced %s as event %s (%s)", context, w.attributes().get(DeploymentOutcomeEvents.STATUS),
-                        event.id(), event.type());
+                log(w, () -> LOG.infof("%s: announced %s as event %s (%s)", context,
+                        w.attributes().get(DeploymentOutcomeEvents.STATUS), event.id(), event.type()));
                 ledger.closeWatch(w.key())
                         .chain(() -> ledger.succeeded(w.key(), w.operationUrl(), "deployment "
                                 + w.attributes().get(DeploymentOutcomeEvents.STATUS) + "; " + event.type() + " "
                                 + event.id() + " published"))
                         .subscribe().with(x -> {
-                        }, e -> LOG.warnf("%s: cannot close the watch in the ledger: %s", context, e.getMessage()));
+                        }, e -> log(w, () -> LOG.warnf("%s: cannot close the watch in the ledger: %s", context,
+                                e.getMessage())));
                 return;
             }
             if (Duration.between(firstAttempt, Instant.now()).compareTo(config.publishRetryFor()) > 0) {
-                LOG.errorf("%s: event %s (%s) still not processed after %s (%s); giving up", context, event.id(),
-                        event.type(), config.publishRetryFor(), failure.getMessage());
+                log(w, () -> LOG.errorf("%s: event %s (%s) still not processed after %s (%s); giving up", context,
+                        event.id(), event.type(), config.publishRetryFor(), failure.getMessage()));
                 ledger.closeWatch(w.key()).subscribe().with(x -> {
                 }, x -> {
                 });
                 return;
             }
-            LOG.warnf("%s: event %s (%s) not processed yet (%s); publishing it again in %s", context, event.id(),
-                    event.type(), failure.getMessage(), delay);
+            log(w, () -> LOG.warnf("%s: event %s (%s) not processed yet (%s); publishing it again in %s", context,
+                    event.id(), event.type(), failure.getMessage(), delay));
             Duration next = delay.multipliedBy(2).compareTo(MAX_PUBLISH_DELAY) > 0 ? MAX_PUBLISH_DELAY
                     : delay.multipliedBy(2);
             vertx.setTimer(Math.max(1, delay.toMillis()), id -> publish(w, firstAttempt, next));
         });
+    }
+
+    /** Logs a line about a watch with its event and action in the MDC. */
+    private static void log(Watch w, Runnable line) {
+        ActionKind kind = ActionKind.fromKey(w.kind()).orElse(ActionKind.AML_ONLINE_DEPLOYMENT);
+        try (LogContext ignored = LogContext.of(ActionScope.of(w.key(), kind))) {
+            line.run();
+        }
     }
 
     private static String context(Watch w) {

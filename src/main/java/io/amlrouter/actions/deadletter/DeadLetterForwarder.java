@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.amlrouter.ledger.LedgerConfig;
+import io.amlrouter.observability.LogContext;
 import io.amlrouter.rules.DeadLetter;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
@@ -61,11 +62,17 @@ public class DeadLetterForwarder {
 
     private void mail(String to, DeadLetter letter) {
         Mail mail = Mail.withText(to, DeadLetterMail.subject(letter), DeadLetterMail.text(letter));
-        mailer.send(mail).subscribe().with(
-                ignored -> LOG.infof("Dead letter of event %s, rule %s, action %d mailed to %s", letter.eventId(),
-                        letter.rule(), letter.action(), to),
-                failure -> LOG.warnf("Dead letter of event %s, rule %s, action %d could not be mailed to %s: %s",
-                        letter.eventId(), letter.rule(), letter.action(), to, failure.getMessage()));
+        mailer.send(mail).subscribe().with(ignored -> {
+            try (LogContext c = mdc(letter)) {
+                LOG.infof("Dead letter of event %s, rule %s, action %d mailed to %s", letter.eventId(), letter.rule(),
+                        letter.action(), to);
+            }
+        }, failure -> {
+            try (LogContext c = mdc(letter)) {
+                LOG.warnf("Dead letter of event %s, rule %s, action %d could not be mailed to %s: %s",
+                        letter.eventId(), letter.rule(), letter.action(), to, failure.getMessage());
+            }
+        });
     }
 
     private void post(URI url, DeadLetter letter) {
@@ -73,24 +80,37 @@ public class DeadLetterForwarder {
         try {
             body = json.writeValueAsString(DeadLetterMail.payload(letter, json));
         } catch (JsonProcessingException e) {
-            LOG.warnf("Dead letter of event %s cannot be written as JSON: %s", letter.eventId(), e.getMessage());
+            try (LogContext c = mdc(letter)) {
+                LOG.warnf("Dead letter of event %s cannot be written as JSON: %s", letter.eventId(), e.getMessage());
+            }
             return;
         }
         HttpRequest request = HttpRequest.newBuilder(url).timeout(webhookTimeout)
                 .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         client().sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-            if (failure != null) {
-                LOG.warnf("Dead letter of event %s, rule %s, action %d could not be posted to %s: %s", letter.eventId(),
-                        letter.rule(), letter.action(), url, failure.getMessage());
-            } else if (response.statusCode() / 100 != 2) {
-                LOG.warnf("Dead letter of event %s, rule %s, action %d: %s answered %d", letter.eventId(),
-                        letter.rule(), letter.action(), url, response.statusCode());
-            } else {
-                LOG.infof("Dead letter of event %s, rule %s, action %d posted to %s", letter.eventId(), letter.rule(),
-                        letter.action(), url);
+            try (LogContext c = mdc(letter)) {
+                logPosted(url, letter, response, failure);
             }
         });
+    }
+
+    private static LogContext mdc(DeadLetter letter) {
+        return LogContext.ofAction(letter.eventId(), letter.eventType(), letter.subject(), letter.rule(),
+                letter.action(), letter.kind());
+    }
+
+    private static void logPosted(URI url, DeadLetter letter, HttpResponse<Void> response, Throwable failure) {
+        if (failure != null) {
+            LOG.warnf("Dead letter of event %s, rule %s, action %d could not be posted to %s: %s", letter.eventId(),
+                    letter.rule(), letter.action(), url, failure.getMessage());
+        } else if (response.statusCode() / 100 != 2) {
+            LOG.warnf("Dead letter of event %s, rule %s, action %d: %s answered %d", letter.eventId(), letter.rule(),
+                    letter.action(), url, response.statusCode());
+        } else {
+            LOG.infof("Dead letter of event %s, rule %s, action %d posted to %s", letter.eventId(), letter.rule(),
+                    letter.action(), url);
+        }
     }
 
     private HttpClient client() {

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
+import io.amlrouter.observability.LogContext;
 import io.amlrouter.rules.action.ActionTask;
 import io.amlrouter.rules.action.RenderedEmail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
@@ -64,7 +65,9 @@ public class EmailProcessor {
         RenderedEmail email = (RenderedEmail) task.action();
         String messageId = OutgoingMail.messageId(task.key(), messageIdDomain);
         if (mode.delivery() == EmailConfig.Delivery.LOG) {
-            LOG.info(logEntry(task, email, messageId));
+            try (LogContext ignored = LogContext.of(task)) {
+                LOG.info(logEntry(task, email, messageId));
+            }
             return Uni.createFrom().item(ActionResult.succeeded(messageId, "written to the log, not sent ("
                     + mode.reason() + ")"));
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,6 +50,31 @@ public record HttpReply(int status, Map<String, List<String>> headers, String bo
             body = String.valueOf(entity);
         }
         return new HttpReply(response.getStatus(), headers, body);
+    }
+
+    /** What replaces a secret in a body. */
+    public static final String REDACTED = "[REDACTED]";
+
+    /**
+     * The reply with every occurrence of these secrets in its body replaced by {@link #REDACTED}. A receiver
+     * that echoes the credential it refused ("invalid token: Bearer ...") would otherwise put it in the
+     * log, the history and the dead letters, which quote the body. For a header value with a scheme
+     * ({@code Bearer xyz}) the credential alone is replaced too.
+     */
+    public HttpReply redacting(Collection<String> secrets) {
+        String redacted = body;
+        for (String secret : secrets) {
+            if (secret == null || secret.isBlank()) {
+                continue;
+            }
+            redacted = redacted.replace(secret, REDACTED);
+            int space = secret.indexOf(' ');
+            String credential = space < 0 ? "" : secret.substring(space + 1).strip();
+            if (!credential.isEmpty()) {
+                redacted = redacted.replace(credential, REDACTED);
+            }
+        }
+        return redacted.equals(body) ? this : new HttpReply(status, headers, redacted);
     }
 
     /** The first value of a header. */

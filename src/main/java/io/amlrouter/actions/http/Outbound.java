@@ -16,6 +16,9 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.jboss.logging.Logger;
 
 import io.amlrouter.actions.ActionsConfig;
+import io.amlrouter.observability.ActionMetrics;
+import io.amlrouter.observability.ActionScope;
+import io.amlrouter.observability.LogContext;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
@@ -25,7 +28,8 @@ import io.vertx.core.VertxException;
  * exponential backoff and jitter that honour {@code Retry-After} within a total budget, and a
  * SmallRye Fault Tolerance circuit breaker per target (ARM, or a webhook's origin). Answers are
  * sorted once: 2xx succeed; 408, 409, 429 and 5xx are retried, then unavailable (transient); other
- * 3xx/4xx are rejected (permanent). Timeouts and connection errors are retried like 5xx.
+ * 3xx/4xx are rejected (permanent). Timeouts and connection errors are retried like 5xx. Each retry is
+ * counted for the action the call belongs to ({@link ActionScope} in the Mutiny context).
  */
 @ApplicationScoped
 public class Outbound {
@@ -36,9 +40,11 @@ public class Outbound {
 
     private final ActionsConfig.Http config;
     private final ConcurrentHashMap<String, Guard> guards = new ConcurrentHashMap<>();
+    private final ActionMetrics metrics;
 
-    public Outbound(ActionsConfig config) {
+    public Outbound(ActionsConfig config, ActionMetrics metrics) {
         this.config = config.http();
+        this.metrics = metrics;
     }
 
     /**
@@ -55,6 +61,11 @@ public class Outbound {
      */
     public Uni<CallResult> call(String target, String context, Supplier<Uni<HttpReply>> attempt,
             Predicate<HttpReply> settles) {
+        return Uni.createFrom().context(ctx -> call(target, context, attempt, settles, ActionScope.in(ctx)));
+    }
+
+    private Uni<CallResult> call(String target, String context, Supplier<Uni<HttpReply>> attempt,
+            Predicate<HttpReply> settles, Optional<ActionScope> scope) {
         Guard guard = guards.computeIfAbsent(target, this::guard);
         RetrySchedule schedule = new RetrySchedule(config.retry());
         Duration timeout = config.timeout();
@@ -66,20 +77,33 @@ public class Outbound {
                         : Uni.createFrom().item(reply)), UNI_REPLY));
         return once
                 .onFailure(RetryableFailure.class).retry().when(failures -> failures.onItem()
-                        .transformToUniAndConcatenate(f -> wait(context, schedule, (RetryableFailure) f)))
+                        .transformToUniAndConcatenate(f -> wait(context, scope, schedule, (RetryableFailure) f)))
                 .map(reply -> reply.successful() || settles.test(reply) ? (CallResult) new CallResult.Ok(reply)
                         : new CallResult.Rejected(reply))
                 .onFailure().recoverWithItem(f -> unavailable(target, schedule, f));
     }
 
-    private static Uni<Object> wait(String context, RetrySchedule schedule, RetryableFailure failure) {
+    private Uni<Object> wait(String context, Optional<ActionScope> scope, RetrySchedule schedule,
+            RetryableFailure failure) {
         Optional<Duration> delay = schedule.next(failure);
         if (delay.isEmpty()) {
             return Uni.createFrom().failure(failure);
         }
-        LOG.infof("%s: attempt %d failed (%s); retrying in %d ms", context, schedule.attempts() - 1,
-                failure.getMessage(), delay.get().toMillis());
+        if (scope.isPresent()) {
+            ActionScope s = scope.get();
+            metrics.retry(s.kind(), s.rule());
+            try (LogContext ignored = LogContext.of(s)) {
+                logRetry(context, schedule, failure, delay.get());
+            }
+        } else {
+            logRetry(context, schedule, failure, delay.get());
+        }
         return Uni.createFrom().item((Object) failure).onItem().delayIt().by(delay.get());
+    }
+
+    private static void logRetry(String context, RetrySchedule schedule, RetryableFailure failure, Duration delay) {
+        LOG.infof("%s: attempt %d failed (%s); retrying in %d ms", context, schedule.attempts() - 1,
+                failure.getMessage(), delay.toMillis());
     }
 
     private static CallResult unavailable(String target, RetrySchedule schedule, Throwable failure) {

@@ -1,7 +1,9 @@
 package io.amlrouter.actions.webhook;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,7 +26,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Sends {@code webhook} actions: {@code POST} of the rendered JSON body with the static headers and
- * the secret ones, whose values are read from {@code actions.secrets.<name>} now and never logged.
+ * the secret ones, whose values are read from {@code actions.secrets.<name>} now and never logged (nor
+ * kept: a receiver's answer that echoes them is redacted before anything quotes it).
  * A 2xx answer is success (its status is recorded); other answers are sorted like ARM's (408, 409,
  * 429 and 5xx retried, then transient; other 3xx/4xx permanent). One circuit breaker per origin.
  */
@@ -50,6 +53,7 @@ public class WebhookProcessor {
 
     private Uni<ActionResult> send(ActionTask task, RenderedWebhook hook) {
         Map<String, String> headers = new LinkedHashMap<>(hook.headers());
+        List<String> secrets = new ArrayList<>(hook.secretHeaders().size());
         for (Map.Entry<String, String> e : hook.secretHeaders().entrySet()) {
             Optional<String> value = config.getOptionalValue("actions.secrets." + e.getValue(), String.class);
             if (value.isEmpty() || value.get().isBlank()) {
@@ -57,13 +61,15 @@ public class WebhookProcessor {
                         + "\" for header " + e.getKey() + " is not configured (actions.secrets." + e.getValue() + ")"));
             }
             headers.put(e.getKey(), value.get());
+            secrets.add(value.get());
         }
         URI url = URI.create(hook.url());
         String origin = url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "");
         String context = "Event " + task.key().eventId() + " rule " + task.ruleName() + " action "
                 + task.key().actionIndex() + " (webhook " + origin + ")";
         String body = hook.body().toString();
-        return calls.call("webhook " + origin, context, () -> api.post(hook.url(), headers, body).map(HttpReply::of))
+        return calls.call("webhook " + origin, context, () -> api.post(hook.url(), headers, body)
+                .map(r -> HttpReply.of(r).redacting(secrets)))
                 .map(result -> outcome(origin, result));
     }
 

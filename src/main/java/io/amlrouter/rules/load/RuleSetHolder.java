@@ -22,14 +22,16 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.amlrouter.events.Workspace;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.amlrouter.rules.RuleSet;
 import io.amlrouter.rules.RulesConfig;
 import io.amlrouter.rules.Violation;
 import io.amlrouter.rules.action.ActionSettings;
 import io.amlrouter.rules.template.Templates;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -57,6 +59,7 @@ public class RuleSetHolder {
     private final AtomicLong failedReloads = new AtomicLong();
     private Counter reloadSuccess;
     private Counter reloadFailure;
+    private MultiGauge info;
     private volatile RuleSet current;
     private volatile ReloadError lastError;
     private volatile Thread watcher;
@@ -94,6 +97,9 @@ public class RuleSetHolder {
                 .register(metrics);
         Gauge.builder("rules.active", this, h -> h.current.rules().size())
                 .description("Rules in the active rule set").register(metrics);
+        this.info = MultiGauge.builder("rules.info").description("1, labelled with the active rules' version")
+                .register(metrics);
+        showVersion();
         if (path.isPresent() && config.reload().enabled()) {
             startWatching(path.get());
         }
@@ -134,6 +140,7 @@ public class RuleSetHolder {
         LoadResult result = loader.load(content.get(), source());
         if (result instanceof LoadResult.Loaded loaded) {
             activate(loaded.ruleSet(), "Reloaded");
+            showVersion();
             reloads.incrementAndGet();
             reloadSuccess.increment();
             return true;
@@ -161,6 +168,11 @@ public class RuleSetHolder {
         LOG.infof("%s %d rule(s) from %s, version %s; workspaces: %s", verb, set.rules().size(), source(),
                 set.shortVersion(), current.workspaces().isEmpty() ? "any" : current.workspaces().size());
         set.warnings().forEach(w -> LOG.warnf("Rules warning: %s", w));
+    }
+
+    /** {@code rules_info{version}} names the active version only: the previous one's series goes away. */
+    private void showVersion() {
+        info.register(List.of(MultiGauge.Row.of(Tags.of("version", current.shortVersion()), 1)), true);
     }
 
     private String source() {

@@ -22,6 +22,8 @@ import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.InMemoryLedger;
+import io.amlrouter.observability.ActionMetrics;
+import io.amlrouter.observability.Tracing;
 import io.amlrouter.rules.DeadLetterLog;
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.action.ActionContext;
@@ -30,6 +32,7 @@ import io.amlrouter.rules.action.RenderedEmail;
 import io.amlrouter.rules.load.LoadResult;
 import io.amlrouter.rules.load.RuleSetLoader;
 import io.amlrouter.support.EventFixtures;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -83,7 +86,8 @@ class LogDeliveryTest {
             }
         };
         EmailProcessor processor = new EmailProcessor(new ActionRunner(new InMemoryLedger(100, Duration.ofHours(25),
-                Clock.systemUTC(), "test"), new DeadLetterLog()), mailer, config,
+                Clock.systemUTC(), "test"), new DeadLetterLog(), new ActionMetrics(new SimpleMeterRegistry()),
+                Tracing.off()), mailer, config,
                 new SmallRyeConfigBuilder().withDefaultValue("quarkus.mailer.host", "localhost").build());
 
         assertThat(processor.delivery()).isEqualTo(EmailConfig.Delivery.LOG);

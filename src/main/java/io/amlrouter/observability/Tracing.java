@@ -1,0 +1,123 @@
+package io.amlrouter.observability;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.amlrouter.events.MlEvent;
+import io.amlrouter.rules.action.ActionTask;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+
+/**
+ * The router's spans, under the HTTP server span Quarkus starts for each delivery (which continues a
+ * {@code traceparent} header): {@code route event} for each event (rule evaluation, until the event's
+ * actions are done), and {@code action <kind>} for each action under it. An event carrying a CloudEvents
+ * {@code traceparent} extension attribute is routed in that trace instead (its producer's), with a link
+ * to the delivery's span. Off by default ({@code quarkus.otel.sdk.disabled=true}): then no span, no
+ * metadata and no context lookup happens here at all.
+ */
+@ApplicationScoped
+public class Tracing {
+
+    static final AttributeKey<String> EVENT_ID = AttributeKey.stringKey("aml.event.id");
+    static final AttributeKey<String> EVENT_TYPE = AttributeKey.stringKey("aml.event.type");
+    static final AttributeKey<String> EVENT_SUBJECT = AttributeKey.stringKey("aml.event.subject");
+    static final AttributeKey<String> EVENT_SCHEMA = AttributeKey.stringKey("aml.event.schema");
+    static final AttributeKey<String> RULE = AttributeKey.stringKey("aml.rule");
+    static final AttributeKey<Long> ACTION = AttributeKey.longKey("aml.action.index");
+    static final AttributeKey<String> ACTION_KIND = AttributeKey.stringKey("aml.action.kind");
+
+    private static final TextMapGetter<ObjectNode> CLOUD_EVENT = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(ObjectNode event) {
+            return event::fieldNames;
+        }
+
+        @Override
+        public String get(ObjectNode event, String key) {
+            JsonNode value = event == null ? null : event.get(key);
+            return value != null && value.isTextual() ? value.textValue() : null;
+        }
+    };
+
+    private final boolean enabled;
+    private final Tracer tracer;
+
+    public Tracing(Tracer tracer,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean sdkDisabled,
+            @ConfigProperty(name = "quarkus.otel.traces.enabled", defaultValue = "true") boolean tracesEnabled) {
+        this.tracer = tracer;
+        this.enabled = !sdkDisabled && tracesEnabled;
+    }
+
+    /** Tracing off, outside CDI (unit tests). */
+    public static Tracing off() {
+        return new Tracing(OpenTelemetry.noop().getTracer("aml-event-router"), true, false);
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The message, carrying the current trace context along when tracing is on. */
+    public <T> Message<T> carry(Message<T> message) {
+        return enabled ? message.addMetadata(new TraceParent(Context.current())) : message;
+    }
+
+    /** The message, carrying {@code span}'s context along when tracing is on. */
+    public <T> Message<T> carry(Message<T> message, TraceSpan span) {
+        return span.context() == null ? message : message.addMetadata(new TraceParent(span.context()));
+    }
+
+    /** Starts the routing span of an event that came on {@code message}. */
+    public TraceSpan startRoute(MlEvent event, Message<?> message) {
+        if (!enabled) {
+            return TraceSpan.NONE;
+        }
+        Context delivery = parent(message);
+        Context producer = W3CTraceContextPropagator.getInstance().extract(Context.root(), event.raw(), CLOUD_EVENT);
+        SpanContext produced = Span.fromContext(producer).getSpanContext();
+        Context parent = produced.isValid() ? producer : delivery;
+        SpanBuilder builder = tracer.spanBuilder("route event").setSpanKind(SpanKind.INTERNAL).setParent(parent)
+                .setAttribute(EVENT_ID, event.id()).setAttribute(EVENT_TYPE, event.type())
+                .setAttribute(EVENT_SCHEMA, IngestMetrics.schemaLabel(event.envelope().schema()));
+        if (event.subject() != null) {
+            builder.setAttribute(EVENT_SUBJECT, event.subject());
+        }
+        SpanContext deliverySpan = Span.fromContext(delivery).getSpanContext();
+        if (produced.isValid() && deliverySpan.isValid()) {
+            builder.addLink(deliverySpan);
+        }
+        return new TraceSpan(builder.startSpan(), parent);
+    }
+
+    /** Starts the span of an action that came on {@code message}. */
+    public TraceSpan startAction(ActionTask task, Message<?> message) {
+        if (!enabled) {
+            return TraceSpan.NONE;
+        }
+        Context parent = parent(message);
+        Span span = tracer.spanBuilder("action " + task.kind().key()).setSpanKind(SpanKind.INTERNAL).setParent(parent)
+                .setAttribute(EVENT_ID, task.key().eventId()).setAttribute(EVENT_TYPE, task.event().type())
+                .setAttribute(RULE, task.ruleName()).setAttribute(ACTION, (long) task.key().actionIndex())
+                .setAttribute(ACTION_KIND, task.kind().key()).startSpan();
+        return new TraceSpan(span, parent);
+    }
+
+    private static Context parent(Message<?> message) {
+        return message.getMetadata(TraceParent.class).map(TraceParent::context).orElseGet(Context::root);
+    }
+}
