@@ -107,8 +107,12 @@ public class EventRouter {
         Uni<Void> seen = ledger.eventSeen(record(event, now, names, outcome)).map(this::countRedelivery);
         if (matched.isEmpty()) {
             metrics.noRuleMatched();
-            try (LogContext ignored = LogContext.of(event)) {
-                LOG.infof("Event %s (%s, subject %s): no rule matched", event.id(), event.type(), event.subject());
+            // DEBUG, not INFO: a workspace's subscription sends every run's status changes, most of which no
+            // rule wants; the history API and events_unmatched_total account for them (docs/observability.md).
+            if (LOG.isDebugEnabled()) {
+                try (LogContext ignored = LogContext.of(event)) {
+                    LOG.debugf("Event %s (%s, subject %s): no rule matched", event.id(), event.type(), event.subject());
+                }
             }
             return seen;
         }

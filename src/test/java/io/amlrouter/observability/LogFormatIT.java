@@ -39,7 +39,9 @@ class LogFormatIT {
                 "quarkus.mailer.host", "127.0.0.1",
                 "quarkus.mailer.port", String.valueOf(smtp.port()),
                 "quarkus.mailer.from", "aml-event-router@contoso.com",
-                "quarkus.mailer.start-tls", "DISABLED"));
+                "quarkus.mailer.start-tls", "DISABLED",
+                // An unmatched event is logged at DEBUG only; this test checks that line's fields too.
+                "quarkus.log.category.\"io.amlrouter.rules.EventRouter\".level", "DEBUG"));
     }
 
     @AfterAll
@@ -89,6 +91,7 @@ class LogFormatIT {
 
         JsonNode noMatch = log.mentioning("Event " + unmatched.id()).get(0);
         assertThat(noMatch.path("message").asText()).contains("no rule matched");
+        assertThat(noMatch.path("level").asText()).isEqualTo("DEBUG");
         assertThat(noMatch.at("/mdc/eventId").asText()).isEqualTo(unmatched.id());
         assertThat(noMatch.get("mdc").has("rule")).isFalse();
 
