@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Offline checks of the deployment side: k8s/ (kustomize renders, Kubernetes schemas, unknown fields,
-# drain budget, rules mount), deploy/Dockerfile.* (dockerfilelint) and the rules in the ConfigMap
-# (the service's own `lint`). Runs from the repository root on a fresh Debian 12 with node 20 + npm;
-# installs its npm tools into .ci/node/ from the committed package-lock.json. No cluster, no Docker.
+# drain budget, rules mount), deploy/Dockerfile.* (dockerfilelint), the rules in the ConfigMap
+# (the service's own `lint`) and the JVM image's AppCDS training step on the packaged jar. Runs from
+# the repository root on a fresh Debian 12 with node 20 + npm; installs its npm tools into .ci/node/
+# from the committed package-lock.json. No cluster, no Docker.
 # One line per check; exit 1 if any check fails.
 #   DEPLOY_CHECKS_NPM_KUBECTL=1  use the npm-packaged kubectl even if one is on PATH (tests the fallback)
 set -euo pipefail
@@ -120,6 +121,27 @@ else
     124) fail "rules lint k8s/base/rules.yaml: no exit within 120 s (does this build have the lint command?)" "$WORK/lint.log" ;;
     *) fail "rules lint k8s/base/rules.yaml (exit $rc)" "$WORK/lint.log" ;;
   esac
+fi
+
+# ---- the JVM image's AppCDS step (deploy/Dockerfile.jvm), run here on the packaged jar ---------------
+# The training start must answer its delivery and leave an archive; a JVM given that archive with
+# -Xshare:on (which refuses to start on an archive it cannot map) must then run the service's lint.
+if [ ! -f "$jar" ]; then
+  skip "AppCDS training (src/main/docker/appcds-train.sh): $jar absent"
+else
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 28180)
+  rc=0; timeout 120 bash src/main/docker/appcds-train.sh target/quarkus-app "$WORK/app-cds.jsa" "$port" >"$WORK/appcds.log" 2>&1 || rc=$?
+  if [ "$rc" != 0 ]; then
+    fail "AppCDS training start (exit $rc)" "$WORK/appcds.log"
+  else
+    rc=0; timeout 120 java -Xshare:on -XX:SharedArchiveFile="$WORK/app-cds.jsa" -Dquarkus.http.port=0 -jar "$jar" \
+      lint k8s/base/rules.yaml >"$WORK/appcds-use.log" 2>&1 || rc=$?
+    if [ "$rc" = 0 ]; then
+      pass "AppCDS: training start wrote $(du -k "$WORK/app-cds.jsa" | cut -f1) KB; the jar runs on it with -Xshare:on"
+    else
+      fail "AppCDS: the jar does not run on the archive with -Xshare:on (exit $rc)" "$WORK/appcds-use.log"
+    fi
+  fi
 fi
 
 if [ "$failures" -gt 0 ]; then
