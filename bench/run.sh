@@ -17,7 +17,7 @@
 #     into the run's copy of the rules), pinned to CPU 0.
 #  3. Startup and memory: starts each server BENCH_STARTS times on both CPUs (the "2 CPUs" of the goal) and measures
 #     process start -> first 200 on a real POST /events (RunStatusChanged, shared key) and VmRSS right after it; then,
-#     for information, the service with an AppCDS archive made by one training start (BENCH_APPCDS=0 skips it).
+#     then the service with the AppCDS archive the JVM image makes (src/main/docker/appcds-train.sh; BENCH_APPCDS=0 skips it).
 #  4. Starts three servers pinned to CPU 1 (taskset -c 1); every load generator runs on CPU 0 (taskset -c 0). All
 #     use -Xmx128m and run one at a time under load (the others idle):
 #       baseline  bench/baseline/BareServer.java (port 28090)
@@ -39,7 +39,7 @@
 # Environment (defaults of the full run): BENCH_WARMUP=60 BENCH_MEASURE=8 BENCH_REPS=3 BENCH_LAT_WARMUP=5
 # BENCH_LAT=10 BENCH_LOW_RATE=1000 BENCH_STARTS=3 BENCH_CONNS="1:16 10:16 100:8" (connections per payload size: 100 events x 8
 # connections stays below the service's 1,000 events in flight, above which it answers 503 by design)
-# BENCH_JFR=1 records a JFR profile of the service's measured phase into the run directory; BENCH_APP=DIR runs
+# BENCH_JFR=1 records a JFR profile of the service's and the ingest variant's measured phase (service.jfr, ingest.jfr) into the run directory; BENCH_APP=DIR runs
 # another build of the service (a target/quarkus-app directory), e.g. for before/after figures;
 # BENCH_SERVERS="baseline service ingest" chooses the servers (baseline must be first: it sets the rate);
 # BENCH_SERVICE_OPTS adds JVM options to the service and ingest processes (e.g. -XX:+UseG1GC).
@@ -209,16 +209,12 @@ for rep in $(seq 1 "$STARTS"); do
   done
 done
 
-# The same starts with an application class-data archive (AppCDS: JDK 17 dynamic archive, made by one training start
-# that is not measured), for information: an option for the startup goal, not what the image runs today.
+# The same starts with the application class-data archive (AppCDS) the JVM image makes and uses: written by the image's
+# own training step (src/main/docker/appcds-train.sh: one start, one delivery, stop; not measured), on this JDK.
 if [[ " $SERVERS " == *" service "* ]] && [ "${BENCH_APPCDS:-1}" = 1 ]; then
   JSA=$ROOT/$RUN/service-appcds.jsa
-  t0=$(date +%s%N)
-  start_server service 0,1 "$RUN/service-appcds-training.log" "-XX:ArchiveClassesAtExit=$JSA"
-  pid=$STARTED_PID
-  first_200 service "$pid" "$t0" "startup-appcds-training" >/dev/null || die "the AppCDS training start failed"
-  kill "$pid"
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done # the archive is written at exit
+  JAVA_TOOL_OPTIONS=$HEAP taskset -c 0,1 bash src/main/docker/appcds-train.sh "$APP" "$JSA" $((SINK_PORT - 1)) \
+    >"$RUN/service-appcds-training.log" 2>&1 || say "the AppCDS training failed (log: $RUN/service-appcds-training.log)"
   if [ -s "$JSA" ]; then
     for rep in $(seq 1 "$STARTS"); do
       t0=$(date +%s%N)
@@ -238,8 +234,8 @@ fi
 declare -A PID_OF
 for name in $SERVERS; do
   extra=""
-  if [ "$name" = service ] && [ "${BENCH_JFR:-0}" = 1 ]; then
-    extra="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=$ROOT/$RUN/service.jfr,settings=profile,delay=$((WARMUP + 20))s,duration=$((MEASURE * 3 * REPS))s"
+  if [ "$name" != baseline ] && [ "${BENCH_JFR:-0}" = 1 ]; then
+    extra="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=$ROOT/$RUN/$name.jfr,settings=profile,delay=$((WARMUP + 20))s,duration=$((MEASURE * 3 * REPS))s"
   fi
   extra="$extra -Xlog:gc:file=$ROOT/$RUN/$name-gc.log"
   t0=$(date +%s%N)

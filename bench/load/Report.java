@@ -192,11 +192,18 @@ public final class Report {
                         a -> a <= MAX_ADDED_P99_MS, "%.2f ms");
             }
         }
-        List<double[]> svc = startups.get("service/2cpu");
-        target(out, "service: startup to first 200 <= 2.0 s (2 CPUs)",
-                svc == null ? null : median(svc.stream().map(x -> x[0]).toList()), v -> v <= MAX_STARTUP_MS, "%.0f ms");
-        target(out, "service: RSS after the first request <= 200 MB (-Xmx128m)",
-                svc == null ? null : median(svc.stream().map(x -> x[1] / 1024).toList()), v -> v <= MAX_RSS_MB, "%.0f MB");
+        // Judged twice: the plain jar, and as the JVM image starts it (with the AppCDS archive of its training step).
+        for (String mode : List.of("2cpu", "2cpu-appcds")) {
+            List<double[]> svc = startups.get("service/" + mode);
+            if (svc == null && mode.endsWith("appcds")) {
+                continue;
+            }
+            String how = mode.endsWith("appcds") ? "image: jar + AppCDS" : "plain jar";
+            target(out, "service (" + how + "): startup to first 200 <= 2.0 s (2 CPUs)",
+                    svc == null ? null : median(svc.stream().map(x -> x[0]).toList()), v -> v <= MAX_STARTUP_MS, "%.0f ms");
+            target(out, "service (" + how + "): RSS after the first request <= 200 MB (-Xmx128m)",
+                    svc == null ? null : median(svc.stream().map(x -> x[1] / 1024).toList()), v -> v <= MAX_RSS_MB, "%.0f MB");
+        }
         long errors = closed.stream().mapToLong(c -> c.errors).sum()
                 + open.stream().filter(o -> !o.saturated).mapToLong(o -> o.errors).sum();
         out.append(errors == 0 ? "  every measured request was answered 200\n"
