@@ -84,17 +84,11 @@ class SecretsIT {
         wm = WireMockResource.server();
         wm.stubFor(post(urlPathEqualTo("/v1/traces")).willReturn(ok()));
         smtp = SmtpPeer.startWithUser("router@contoso.com", "router", SMTP_PASSWORD);
-        props.putAll(Map.ofEntries(
+        props.putAll(smtp.serviceProperties(
                 Map.entry("ingest.auth.keys", INGEST_KEY + "," + INGEST_KEY_2),
                 Map.entry("admin.auth.keys", ADMIN_KEY),
                 Map.entry("azure.client-secret", CLIENT_SECRET),
                 Map.entry("actions.secrets.test-hook-token", "Bearer " + HOOK_SECRET),
-                Map.entry("email.delivery", "smtp"),
-                Map.entry("quarkus.mailer.mock", "false"),
-                Map.entry("quarkus.mailer.host", "127.0.0.1"),
-                Map.entry("quarkus.mailer.port", String.valueOf(smtp.port())),
-                Map.entry("quarkus.mailer.from", "aml-event-router@contoso.com"),
-                Map.entry("quarkus.mailer.start-tls", "DISABLED"),
                 Map.entry("quarkus.mailer.username", "router"),
                 Map.entry("quarkus.mailer.password", SMTP_PASSWORD),
                 Map.entry("quarkus.mailer.login", "REQUIRED"),

@@ -44,16 +44,10 @@ class GracefulShutdownIT {
 
     @Test
     void sigtermRefusesNewDeliveriesAndLetsTheActionsInFlightFinish() {
-        ServiceProcess service = ServiceProcess.start("shutdown", List.of("-Xmx256m"), Map.ofEntries(
+        ServiceProcess service = ServiceProcess.start("shutdown", List.of("-Xmx256m"), smtp.serviceProperties(
                 Map.entry("rules.path", "src/test/resources/testdata/ledger-rules.yaml"),
                 Map.entry("ledger.store", "redis"),
                 Map.entry("quarkus.redis.hosts", redis.url()),
-                Map.entry("email.delivery", "smtp"),
-                Map.entry("quarkus.mailer.mock", "false"),
-                Map.entry("quarkus.mailer.host", "127.0.0.1"),
-                Map.entry("quarkus.mailer.port", String.valueOf(smtp.port())),
-                Map.entry("quarkus.mailer.from", "aml-event-router@contoso.com"),
-                Map.entry("quarkus.mailer.start-tls", "DISABLED"),
                 Map.entry("ingest.deadline", "4s")));
         try {
             Events.Delivery quick = Events.eventGrid("DatasetDriftDetected.json");

@@ -46,14 +46,8 @@ class OverloadIT {
     @BeforeAll
     static void start() {
         smtp = SmtpPeer.start();
-        service = ServiceProcess.start("overload", List.of("-Xmx256m"), Map.ofEntries(
+        service = ServiceProcess.start("overload", List.of("-Xmx256m"), smtp.serviceProperties(
                 Map.entry("rules.path", "src/test/resources/testdata/ledger-rules.yaml"),
-                Map.entry("email.delivery", "smtp"),
-                Map.entry("quarkus.mailer.mock", "false"),
-                Map.entry("quarkus.mailer.host", "127.0.0.1"),
-                Map.entry("quarkus.mailer.port", String.valueOf(smtp.port())),
-                Map.entry("quarkus.mailer.from", "aml-event-router@contoso.com"),
-                Map.entry("quarkus.mailer.start-tls", "DISABLED"),
                 Map.entry("ingest.max-in-flight", String.valueOf(MAX_IN_FLIGHT)),
                 Map.entry("ingest.deadline", "10s"),
                 Map.entry("ingest.retry-after", "5s")));

@@ -86,18 +86,12 @@ class DeliveryGuaranteesIT {
     }
 
     static Map<String, String> baseProperties(String name) {
-        return Map.ofEntries(
+        return smtp.serviceProperties(
                 Map.entry("rules.path", "src/test/resources/testdata/ledger-rules.yaml"),
                 Map.entry("ledger.store", "redis"),
                 Map.entry("quarkus.redis.hosts", redis.url()),
                 Map.entry("ledger.owner", name),
-                Map.entry("email.delivery", "smtp"),
                 Map.entry("email.send-timeout", "6s"),
-                Map.entry("quarkus.mailer.mock", "false"),
-                Map.entry("quarkus.mailer.host", "127.0.0.1"),
-                Map.entry("quarkus.mailer.port", String.valueOf(smtp.port())),
-                Map.entry("quarkus.mailer.from", "aml-event-router@contoso.com"),
-                Map.entry("quarkus.mailer.start-tls", "DISABLED"),
                 Map.entry("ingest.deadline", "3s"),
                 Map.entry("ingest.retry-after", "10s"),
                 Map.entry("rules.held-claim-wait", "10s"),

@@ -32,16 +32,10 @@ class LogFormatIT {
     @BeforeAll
     static void start() {
         smtp = SmtpPeer.start();
-        service = ServiceProcess.start("log-format", List.of("-Xmx256m"), Map.of(
-                "rules.path", "src/test/resources/testdata/ledger-rules.yaml",
-                "email.delivery", "smtp",
-                "quarkus.mailer.mock", "false",
-                "quarkus.mailer.host", "127.0.0.1",
-                "quarkus.mailer.port", String.valueOf(smtp.port()),
-                "quarkus.mailer.from", "aml-event-router@contoso.com",
-                "quarkus.mailer.start-tls", "DISABLED",
+        service = ServiceProcess.start("log-format", List.of("-Xmx256m"), smtp.serviceProperties(
+                Map.entry("rules.path", "src/test/resources/testdata/ledger-rules.yaml"),
                 // An unmatched event is logged at DEBUG only; this test checks that line's fields too.
-                "quarkus.log.category.\"io.amlrouter.rules.EventRouter\".level", "DEBUG"));
+                Map.entry("quarkus.log.category.\"io.amlrouter.rules.EventRouter\".level", "DEBUG")));
     }
 
     @AfterAll

@@ -2,6 +2,7 @@ package io.amlrouter.support;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,6 +68,25 @@ public final class SmtpPeer implements AutoCloseable {
         peer.server.withConfiguration(GreenMailConfiguration.aConfig().withUser(address, login, password));
         peer.server.start();
         return peer;
+    }
+
+    /**
+     * The settings that point a started service at this server (SMTP delivery, no STARTTLS, the mailer's
+     * mock off), followed by the test's own (rules, ledger, credentials), which win on a clash.
+     */
+    @SafeVarargs
+    public final Map<String, String> serviceProperties(Map.Entry<String, String>... more) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("email.delivery", "smtp");
+        props.put("quarkus.mailer.mock", "false");
+        props.put("quarkus.mailer.host", "127.0.0.1");
+        props.put("quarkus.mailer.port", String.valueOf(port()));
+        props.put("quarkus.mailer.from", "aml-event-router@contoso.com");
+        props.put("quarkus.mailer.start-tls", "DISABLED");
+        for (Map.Entry<String, String> e : more) {
+            props.put(e.getKey(), e.getValue());
+        }
+        return props;
     }
 
     public int port() {
