@@ -113,5 +113,14 @@ public interface ActionsConfig {
         /** The first delay before the outcome event is published again. Defaults to 5s. */
         @WithDefault("5s")
         Duration publishRetryDelay();
+
+        /**
+         * The longest chain of deployments that rules may start from one another's outcome events (a rule
+         * that answers a DeploymentFailed with another deployment, whose outcome it answers again, ...). A
+         * deployment that would make the chain longer is not started and fails permanently (a dead letter
+         * naming the chain). 1 lets no outcome event start a deployment. Defaults to 3.
+         */
+        @WithDefault("3")
+        int maxChain();
     }
 }

@@ -45,6 +45,7 @@ public class DeploymentOutcomeEvents {
     static final String SUCCEEDED = "succeeded";
     static final String ERROR_CODE = "errorCode";
     static final String ERROR_MESSAGE = "errorMessage";
+    static final String CHAIN = "chainDepth";
 
     private final EventDecoder decoder;
 
@@ -56,6 +57,19 @@ public class DeploymentOutcomeEvents {
     public static String eventId(ActionKey key) {
         return UUID.nameUUIDFromBytes(("aml-event-router/deployment-outcome/" + key.id())
                 .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * How many deployments, started by rules one from the outcome of the other, the event announces the end
+     * of: 0 for any event but a deployment outcome, else its {@code data.chainDepth} (1 when absent: an
+     * outcome published before the attribute existed).
+     */
+    static int chainDepth(MlEvent event) {
+        if (!EventTypes.DEPLOYMENT_SUCCEEDED.equalsIgnoreCase(event.type())
+                && !EventTypes.DEPLOYMENT_FAILED.equalsIgnoreCase(event.type())) {
+            return 0;
+        }
+        return Math.max(1, event.raw().path("data").path(CHAIN).asInt(1));
     }
 
     /** The outcome event of a watch whose attributes hold the outcome. */
@@ -83,6 +97,7 @@ public class DeploymentOutcomeEvents {
         data.put("workspace", a.get(WORKSPACE));
         data.put("sourceEventId", a.get(SOURCE_EVENT));
         data.put("rule", a.get(RULE));
+        data.put(CHAIN, parseChain(a.get(CHAIN)));
         event.put("dataVersion", "1");
         event.put("metadataVersion", "1");
         List<Defect> defects = new ArrayList<>();
@@ -91,5 +106,14 @@ public class DeploymentOutcomeEvents {
             throw new IllegalStateException("synthetic event is not decodable: " + defects);
         }
         return notification.event();
+    }
+
+    /** A watch saved before the attribute existed ends a chain of one. */
+    private static int parseChain(String value) {
+        try {
+            return value == null ? 1 : Math.max(1, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }

@@ -56,6 +56,15 @@ public class OnlineDeploymentProcessor {
     }
 
     private Uni<ActionResult> deploy(ActionTask task, RenderedAmlOnlineDeployment d) {
+        int chain = DeploymentOutcomeEvents.chainDepth(task.event());
+        if (chain >= config.maxChain()) {
+            return Uni.createFrom().item(new ActionResult.FailedPermanently("deployment " + d.endpoint() + "/"
+                    + d.deployment() + " not started: event " + task.event().id() + " announces the outcome of the "
+                    + chain + (chain == 1 ? "st" : chain == 2 ? "nd" : chain == 3 ? "rd" : "th")
+                    + " deployment in a chain that rules started from one another's outcomes, and "
+                    + "actions.deployment.max-chain is " + config.maxChain()
+                    + " (a rule answering a deployment's outcome with another deployment may loop)"));
+        }
         Workspace ws = Workspace.fromArmId(d.workspace()).orElseThrow();
         String context = ArmOutcomes.context(task);
         ObjectNode body = d.body().deepCopy();
@@ -80,7 +89,8 @@ public class OnlineDeploymentProcessor {
                     }
                     Optional<String> async = ok.reply().header("Azure-AsyncOperation").filter(arm::onArm);
                     String pollUrl = async.orElse(arm.deploymentUrl(ws, d.endpoint(), d.deployment()));
-                    Watch watch = new Watch(task.key(), task.kind().key(), pollUrl, attributes(task, d, async.isEmpty()),
+                    Watch watch = new Watch(task.key(), task.kind().key(), pollUrl,
+                            attributes(task, d, async.isEmpty(), chain + 1),
                             Instant.now(), Instant.now().plus(config.maxWatch()));
                     Duration first = RetryAfter.of(ok.reply()).orElse(config.pollInterval());
                     return ledger.saveWatch(watch).invoke(() -> watcher.watch(watch, first))
@@ -90,7 +100,8 @@ public class OnlineDeploymentProcessor {
                 }));
     }
 
-    private static Map<String, String> attributes(ActionTask task, RenderedAmlOnlineDeployment d, boolean resource) {
+    private static Map<String, String> attributes(ActionTask task, RenderedAmlOnlineDeployment d, boolean resource,
+            int chain) {
         Map<String, String> a = new HashMap<>();
         a.put(DeploymentOutcomeEvents.WORKSPACE, d.workspace());
         a.put(DeploymentOutcomeEvents.ENDPOINT, d.endpoint());
@@ -99,6 +110,7 @@ public class OnlineDeploymentProcessor {
         a.put(DeploymentOutcomeEvents.RULE, task.ruleName());
         a.put(DeploymentOutcomeEvents.SOURCE_EVENT, task.key().eventId());
         a.put(DeploymentOutcomeEvents.POLL, resource ? "resource" : "operation");
+        a.put(DeploymentOutcomeEvents.CHAIN, String.valueOf(chain));
         if (d.trafficPercent() != null) {
             a.put(DeploymentOutcomeEvents.TRAFFIC, String.valueOf(d.trafficPercent()));
         }

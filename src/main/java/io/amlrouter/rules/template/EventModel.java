@@ -70,6 +70,7 @@ public final class EventModel {
         outcomeAll.put("workspace", Kind.SCALAR);
         outcomeAll.put("sourceEventId", Kind.SCALAR);
         outcomeAll.put("rule", Kind.SCALAR);
+        outcomeAll.put("chainDepth", Kind.SCALAR);
         DATA.put(lower(EventTypes.DEPLOYMENT_SUCCEEDED), java.util.Collections.unmodifiableMap(outcomeAll));
         DATA.put(lower(EventTypes.DEPLOYMENT_FAILED), java.util.Collections.unmodifiableMap(outcomeAll));
     }

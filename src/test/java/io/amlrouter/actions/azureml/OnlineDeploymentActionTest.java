@@ -149,7 +149,7 @@ class OnlineDeploymentActionTest {
         assertThat(data).isEqualTo(JSON.readTree("""
                 {"endpoint": "fraud-scorer", "deployment": "fraud-gbm-v101",
                  "model": "%s/models/fraud-gbm/versions/101", "status": "Succeeded", "operationUrl": "%s",
-                 "workspace": "%s", "sourceEventId": "%s", "rule": "test-deploy"}
+                 "workspace": "%s", "sourceEventId": "%s", "rule": "test-deploy", "chainDepth": 1}
                 """.formatted(WORKSPACE, opUrl, WORKSPACE, event.get("id").asText())));
 
         String opPath = opUrl.substring(WireMockResource.httpsUrl().length(), opUrl.indexOf('?'));
@@ -189,6 +189,33 @@ class OnlineDeploymentActionTest {
         assertThat(data.get("errorMessage").asText()).isEqualTo("User container has crashed or terminated.");
         assertThat(data.get("deployment").asText()).isEqualTo("fraud-gbm-v102");
         wm.verify(0, putRequestedFor(urlPathEqualTo(ENDPOINT)).withRequestBody(containing("fraud-gbm-v102")));
+    }
+
+    @Test
+    void aRuleAnsweringFailedDeploymentsWithAnotherIsStoppedAtTheChainLimit() throws Exception {
+        // test-loop-deploy deploys; every outcome is Failed; test-loop-retry deploys the same again on each
+        // failure. actions.deployment.max-chain (3) lets three deployments run, then refuses the fourth.
+        ObjectNode event = modelRegistered("loop", "301");
+        deployment("301", "{\"status\":\"Failed\",\"error\":{\"code\":\"QuotaExceeded\",\"message\":\"No quota.\"}}");
+        deliver(event).statusCode(200).body("events[0].state", is("done"));
+
+        String first = DeploymentOutcomeEvents.eventId(key(event, "test-loop-deploy", 0));
+        String second = DeploymentOutcomeEvents.eventId(new ActionKey(first, "test-loop-retry", 0));
+        String third = DeploymentOutcomeEvents.eventId(new ActionKey(second, "test-loop-retry", 0));
+        ActionRecord refused = awaitState(ledger, new ActionKey(third, "test-loop-retry", 0), ActionState.FAILED,
+                Duration.ofSeconds(20));
+        assertThat(refused.lastError()).contains("deployment fraud-scorer/fraud-gbm-v301 not started",
+                "outcome of the 3rd deployment", "actions.deployment.max-chain is 3");
+
+        List<String> chain = List.of(first, second, third);
+        for (int i = 0; i < chain.size(); i++) {
+            EventHistory outcome = ledger.event(chain.get(i)).await().indefinitely().orElseThrow();
+            assertThat(outcome.event().type()).isEqualTo("AmlEventRouter.DeploymentFailed");
+            assertThat(JSON.readTree(outcome.event().raw()).at("/data/chainDepth").asInt()).isEqualTo(i + 1);
+        }
+        wm.verify(3, putRequestedFor(urlPathEqualTo(ENDPOINT + "/deployments/fraud-gbm-v301")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> ledger.openWatches().await().indefinitely().stream()
+                .noneMatch(w -> chain.contains(w.key().eventId()) || w.key().eventId().equals(event.get("id").asText())));
     }
 
     @Test
