@@ -1,14 +1,17 @@
 package io.amlrouter.observability;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import io.amlrouter.actions.ActionResult;
 import io.amlrouter.rules.action.ActionKind;
+import io.amlrouter.rules.load.RulesActivated;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -75,6 +78,23 @@ public class ActionMetrics {
     /** The outbound retry loop is about to call again (after a 5xx, 429, timeout or connection error). */
     public void retry(ActionKind kind, String rule) {
         meters(kind, rule).retries().increment();
+    }
+
+    /** Forgets the counters of rules that are gone with a reload (their series leave the scrape). */
+    void onRulesActivated(@Observes RulesActivated rules) {
+        for (ConcurrentHashMap<String, RuleMeters> perRule : byKind.values()) {
+            perRule.entrySet().removeIf(e -> {
+                if (rules.ruleNames().contains(e.getKey())) {
+                    return false;
+                }
+                RuleMeters m = e.getValue();
+                for (Counter c : List.of(m.attempts(), m.succeeded(), m.failedTransiently(), m.failedPermanently(),
+                        m.retries())) {
+                    registry.remove(c);
+                }
+                return true;
+            });
+        }
     }
 
     private RuleMeters meters(ActionKind kind, String rule) {

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
+import io.amlrouter.rules.load.RulesActivated;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -34,6 +36,17 @@ public class RoutingMetrics {
             (c != null ? c : matches.computeIfAbsent(rule, r -> Counter.builder("rules.matches")
                     .description("Events a rule matched, by rule").tag("rule", r).register(registry))).increment();
         }
+    }
+
+    /** Forgets the counters of rules that are gone with a reload (their series leave the scrape). */
+    void onRulesActivated(@Observes RulesActivated rules) {
+        matches.entrySet().removeIf(e -> {
+            if (rules.ruleNames().contains(e.getKey())) {
+                return false;
+            }
+            registry.remove(e.getValue());
+            return true;
+        });
     }
 
     /** No rule matched the event. */

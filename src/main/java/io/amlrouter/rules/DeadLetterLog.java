@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -11,6 +12,7 @@ import org.jboss.logging.Logger;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.rules.load.RulesActivated;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -37,6 +39,18 @@ public class DeadLetterLog {
     /** Logs only: no metric, no forwarding (for code outside CDI, such as unit tests). */
     public DeadLetterLog() {
         this(null, null);
+    }
+
+    /** Forgets the dead-letter counters of rules that are gone with a reload (their series leave the scrape). */
+    void onRulesActivated(@Observes RulesActivated rules) {
+        if (metrics == null) {
+            return;
+        }
+        for (Counter c : metrics.find("actions.dead.letters").counters()) {
+            if (!rules.ruleNames().contains(c.getId().getTag("rule"))) {
+                metrics.remove(c);
+            }
+        }
     }
 
     /** A dead letter of an event whose content is at hand. */

@@ -1,6 +1,7 @@
 package io.amlrouter.rules;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.amlrouter.support.EventFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -123,7 +127,7 @@ class RulesReloadTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'rules' }.data.lastReloadError", containsString("2 violation(s)"));
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        org.assertj.core.api.Assertions.assertThat(metrics).contains("rules_reloads_total{result=\"failure\"} 1.0")
+        assertThat(metrics).contains("rules_reloads_total{result=\"failure\"} 1.0")
                 .contains("rules_reloads_total{result=\"success\"} 1.0").contains("rules_last_reload_successful 0.0");
     }
 
@@ -137,5 +141,24 @@ class RulesReloadTest {
         Path target = DIR.resolve("rules.yaml").toRealPath();
         Files.writeString(target, rules("edited-in-place"));
         await().atMost(Duration.ofSeconds(10)).until(() -> ruleNames().equals(List.of("edited-in-place")));
+    }
+
+    @Test
+    @Order(5)
+    void theMetricsOfARemovedRuleLeaveTheScrape() throws IOException {
+        ObjectNode event = EventFixtures.fresh("eventgrid/ModelRegistered.json");
+        given().queryParam("key", "test-key-1").contentType(EventFixtures.contentType(event))
+                .body(EventFixtures.delivery(event)).post("/events")
+                .then().statusCode(200).body("events[0].state", equalTo("done"));
+        assertThat(metrics()).contains("rules_matches_total{rule=\"edited-in-place\"} 1.0")
+                .contains("actions_attempts_total{kind=\"email\",rule=\"edited-in-place\"} 1.0");
+
+        kubeletUpdate(rules("fifth-rule"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> ruleNames().equals(List.of("fifth-rule")));
+        assertThat(metrics()).doesNotContain("rule=\"edited-in-place\"").contains("rules_reloads_total");
+    }
+
+    static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 }

@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.amlrouter.events.Workspace;
+import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.RuleSet;
 import io.amlrouter.rules.RulesConfig;
 import io.amlrouter.rules.Violation;
@@ -60,13 +62,15 @@ public class RuleSetHolder {
     private Counter reloadSuccess;
     private Counter reloadFailure;
     private MultiGauge info;
+    private final Event<RulesActivated> activated;
     private volatile RuleSet current;
     private volatile ReloadError lastError;
     private volatile Thread watcher;
     private volatile WatchService watchService;
 
-    public RuleSetHolder(RulesConfig config, MeterRegistry metrics) {
+    public RuleSetHolder(RulesConfig config, MeterRegistry metrics, Event<RulesActivated> activated) {
         this.config = config;
+        this.activated = activated;
         this.loader = new RuleSetLoader(new Templates(config.templateMaxChars()),
                 new ActionSettings(config.maxRecipients(), config.urls().allowedHosts().orElse(List.of()),
                         config.urls().allowHttp(), RuleSetHolder::secretConfigured),
@@ -141,6 +145,8 @@ public class RuleSetHolder {
         if (result instanceof LoadResult.Loaded loaded) {
             activate(loaded.ruleSet(), "Reloaded");
             showVersion();
+            activated.fire(new RulesActivated(current.rules().stream().map(Rule::name)
+                    .collect(java.util.stream.Collectors.toSet())));
             reloads.incrementAndGet();
             reloadSuccess.increment();
             return true;
