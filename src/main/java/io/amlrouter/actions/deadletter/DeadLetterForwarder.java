@@ -9,12 +9,15 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.amlrouter.actions.email.EmailConfig;
+import io.amlrouter.actions.email.EmailProcessor;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.rules.DeadLetter;
@@ -44,14 +47,27 @@ public class DeadLetterForwarder {
     private final Optional<String> email;
     private final Optional<URI> webhook;
     private final Duration webhookTimeout;
+    private final boolean mailToLog;
     private volatile HttpClient http;
 
-    public DeadLetterForwarder(ReactiveMailer mailer, ObjectMapper json, LedgerConfig config) {
+    @Inject
+    public DeadLetterForwarder(ReactiveMailer mailer, ObjectMapper json, LedgerConfig config, EmailProcessor emails) {
+        this(mailer, json, config.deadLetter().email(), config.deadLetter().webhookUrl(),
+                config.deadLetter().webhookTimeout(), emails.delivery() == EmailConfig.Delivery.LOG);
+    }
+
+    /**
+     * @param mailToLog the email actions write their mails to the log ({@code email.delivery=log}): the
+     *            dead-letter mail is written there too instead of going to an SMTP server nobody configured
+     */
+    DeadLetterForwarder(ReactiveMailer mailer, ObjectMapper json, Optional<String> email, Optional<URI> webhook,
+            Duration webhookTimeout, boolean mailToLog) {
         this.mailer = mailer;
         this.json = json;
-        this.email = config.deadLetter().email().filter(a -> !a.isBlank());
-        this.webhook = config.deadLetter().webhookUrl();
-        this.webhookTimeout = config.deadLetter().webhookTimeout();
+        this.email = email.filter(a -> !a.isBlank());
+        this.webhook = webhook;
+        this.webhookTimeout = webhookTimeout;
+        this.mailToLog = mailToLog;
     }
 
     /** Starts the sends and returns at once (called on the event loop, by {@code DeadLetterLog}). */
@@ -61,6 +77,13 @@ public class DeadLetterForwarder {
     }
 
     private void mail(String to, DeadLetter letter) {
+        if (mailToLog) {
+            try (LogContext c = mdc(letter)) {
+                LOG.infof("Dead-letter mail NOT SENT (email delivery is log)\n  To: %s\n  Subject: %s\n\n%s", to,
+                        DeadLetterMail.subject(letter), DeadLetterMail.text(letter));
+            }
+            return;
+        }
         Mail mail = Mail.withText(to, DeadLetterMail.subject(letter), DeadLetterMail.text(letter));
         mailer.send(mail).subscribe().with(ignored -> {
             try (LogContext c = mdc(letter)) {
