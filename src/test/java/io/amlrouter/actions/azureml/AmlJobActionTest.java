@@ -21,7 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +37,7 @@ import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.rules.action.ArmNames;
 import io.amlrouter.support.WireMockResource;
+import io.amlrouter.support.WireMockStubs;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
@@ -55,21 +55,15 @@ class AmlJobActionTest {
     OutcomeLedger ledger;
 
     final WireMockServer wm = WireMockResource.server();
-    final List<StubMapping> stubs = new ArrayList<>();
+    final WireMockStubs stubs = new WireMockStubs(wm);
 
     @AfterEach
     void removeStubs() {
-        stubs.forEach(wm::removeStub);
+        stubs.removeAll();
     }
 
     static String jobPath(ObjectNode event) {
         return WORKSPACE + "/jobs/" + ArmNames.jobName(event.get("id").asText(), RULE, 0);
-    }
-
-    StubMapping stub(com.github.tomakehurst.wiremock.client.MappingBuilder mapping) {
-        StubMapping s = wm.stubFor(mapping);
-        stubs.add(s);
-        return s;
     }
 
     static String created(String name) {
@@ -82,7 +76,7 @@ class AmlJobActionTest {
         ObjectNode first = runCompleted("aml-job");
         ObjectNode second = runCompleted("aml-job");
         for (ObjectNode e : List.of(first, second)) {
-            stub(put(urlPathEqualTo(jobPath(e))).willReturn(aResponse().withStatus(201)
+            stubs.add(put(urlPathEqualTo(jobPath(e))).willReturn(aResponse().withStatus(201)
                     .withHeader("Content-Type", "application/json").withBody(created("x"))));
         }
         int tokensBefore = wm.findAll(postRequestedFor(urlPathEqualTo(WireMockResource.tokenPath()))).size();
@@ -134,7 +128,7 @@ class AmlJobActionTest {
     @Test
     void aRedeliveryDoesNotPutTheJobAgain() {
         ObjectNode event = runCompleted("aml-job");
-        stub(put(urlPathEqualTo(jobPath(event))).willReturn(okJson(created("x"))));
+        stubs.add(put(urlPathEqualTo(jobPath(event))).willReturn(okJson(created("x"))));
         deliver(event).statusCode(200);
         deliver(event).statusCode(200).body("events[0].state", is("done"));
         wm.verify(1, putRequestedFor(urlPathEqualTo(jobPath(event))));
@@ -143,12 +137,12 @@ class AmlJobActionTest {
     @Test
     void waitsAsToldBy429RetryAfterThenSucceeds() {
         ObjectNode event = runCompleted("aml-job");
-        stub(put(urlPathEqualTo(jobPath(event))).inScenario("throttled").whenScenarioStateIs(Scenario.STARTED)
+        stubs.add(put(urlPathEqualTo(jobPath(event))).inScenario("throttled").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"Slow down\"}}"))
                 .willSetStateTo("open"));
-        stub(put(urlPathEqualTo(jobPath(event))).inScenario("throttled").whenScenarioStateIs("open")
+        stubs.add(put(urlPathEqualTo(jobPath(event))).inScenario("throttled").whenScenarioStateIs("open")
                 .willReturn(okJson(created("x"))));
         long start = System.nanoTime();
         deliver(event).statusCode(200).body("events[0].state", is("done"));
@@ -160,11 +154,11 @@ class AmlJobActionTest {
     @Test
     void retriesA500ThenSucceeds() {
         ObjectNode event = runCompleted("aml-job");
-        stub(put(urlPathEqualTo(jobPath(event))).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
+        stubs.add(put(urlPathEqualTo(jobPath(event))).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(500).withBody("{\"error\":{\"code\":\"InternalServerError\","
                         + "\"message\":\"try again\"}}"))
                 .willSetStateTo("healthy"));
-        stub(put(urlPathEqualTo(jobPath(event))).inScenario("flaky").whenScenarioStateIs("healthy")
+        stubs.add(put(urlPathEqualTo(jobPath(event))).inScenario("flaky").whenScenarioStateIs("healthy")
                 .willReturn(okJson(created("x"))));
         deliver(event).statusCode(200).body("events[0].state", is("done"));
         wm.verify(2, putRequestedFor(urlPathEqualTo(jobPath(event))));
@@ -173,7 +167,7 @@ class AmlJobActionTest {
     @Test
     void a400IsADeadLetterWithArmsCodeAndMessage() {
         ObjectNode event = runCompleted("aml-job");
-        stub(put(urlPathEqualTo(jobPath(event))).willReturn(aResponse().withStatus(400)
+        stubs.add(put(urlPathEqualTo(jobPath(event))).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":{\"code\":\"UserError\",\"message\":\"Compute cpu-cluster not found in workspace"
                         + " mlw-fraud-weu.\",\"details\":[]}}")));
@@ -189,12 +183,12 @@ class AmlJobActionTest {
     void aJobThatAlreadyExistsUnderTheDerivedNameCountsAsDone() {
         ObjectNode event = runCompleted("aml-job");
         String name = ArmNames.jobName(event.get("id").asText(), RULE, 0);
-        stub(put(urlPathEqualTo(jobPath(event))).willReturn(aResponse().withStatus(400)
+        stubs.add(put(urlPathEqualTo(jobPath(event))).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":{\"code\":\"UserError\",\"message\":\"A job with this name already exists. If you"
                         + " are trying to create a new job, use a different name.\",\"innerError\":{\"code\":\"Immutable\","
                         + "\"innerError\":{\"code\":\"JobPropertyImmutable\"}}}}")));
-        stub(get(urlPathEqualTo(jobPath(event))).willReturn(okJson(created(name)
+        stubs.add(get(urlPathEqualTo(jobPath(event))).willReturn(okJson(created(name)
                 .replace("NotStarted", "Running"))));
         deliver(event).statusCode(200).body("events[0].state", is("done"));
         wm.verify(1, putRequestedFor(urlPathEqualTo(jobPath(event))));
@@ -209,12 +203,12 @@ class AmlJobActionTest {
     @Test
     void aTargetThatStaysDownIsA503WithRetryAfterAndTheRedeliveryFinishesIt() {
         ObjectNode event = runCompleted("aml-job");
-        StubMapping down = stub(put(urlPathEqualTo(jobPath(event))).willReturn(aResponse().withStatus(503)));
+        StubMapping down = stubs.add(put(urlPathEqualTo(jobPath(event))).willReturn(aResponse().withStatus(503)));
         deliver(event).statusCode(503).header("Retry-After", "30").body("events[0].state", is("failed"));
         ActionKey key = key(event, RULE, 0);
         assertThat(record(ledger, key).orElseThrow().state()).isEqualTo(ActionState.PENDING);
         wm.removeStub(down);
-        stub(put(urlPathEqualTo(jobPath(event))).willReturn(okJson(created("x"))));
+        stubs.add(put(urlPathEqualTo(jobPath(event))).willReturn(okJson(created("x"))));
         deliver(event).statusCode(200);
         awaitState(ledger, key, ActionState.SUCCEEDED, Duration.ofSeconds(5));
     }

@@ -22,7 +22,6 @@ import static org.hamcrest.Matchers.is;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +35,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.ActionRecord;
@@ -47,6 +44,7 @@ import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.ledger.Watch;
 import io.amlrouter.support.WireMockResource;
+import io.amlrouter.support.WireMockStubs;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
@@ -70,28 +68,24 @@ class OnlineDeploymentActionTest {
     DeploymentWatcher watcher;
 
     final WireMockServer wm = WireMockResource.server();
-    final List<StubMapping> stubs = new ArrayList<>();
+    final WireMockStubs stubs = new WireMockStubs(wm);
 
     @BeforeEach
     void endpoint() {
-        stub(get(urlPathEqualTo(ENDPOINT)).willReturn(okJson("""
+        stubs.add(get(urlPathEqualTo(ENDPOINT)).willReturn(okJson("""
                 {"id": "%s", "name": "fraud-scorer", "type": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
                  "location": "westeurope", "identity": {"type": "SystemAssigned"},
                  "properties": {"authMode": "Key", "provisioningState": "Succeeded",
                    "scoringUri": "https://fraud-scorer.westeurope.inference.ml.azure.com/score",
                    "traffic": {"fraud-gbm-v13": 90, "fraud-gbm-v12": 10}}}
                 """.formatted(ENDPOINT))));
-        stub(put(urlPathEqualTo(ENDPOINT)).willReturn(aResponse().withStatus(201)
+        stubs.add(put(urlPathEqualTo(ENDPOINT)).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{}")));
     }
 
     @AfterEach
     void removeStubs() {
-        stubs.forEach(wm::removeStub);
-    }
-
-    void stub(MappingBuilder mapping) {
-        stubs.add(wm.stubFor(mapping));
+        stubs.removeAll();
     }
 
     /** Stubs the PUT of fraud-gbm-v{version} and its operation: InProgress once, then {@code finalStatus}. */
@@ -99,16 +93,16 @@ class OnlineDeploymentActionTest {
         String op = "/subscriptions/5d2c8e71-94ab-4f3e-b0c6-1a7e3f9d2b48/providers/Microsoft.MachineLearningServices"
                 + "/locations/westeurope/mfeOperationsStatus/od:" + UUID.randomUUID();
         String opUrl = WireMockResource.httpsUrl() + op + "?api-version=2025-09-01";
-        stub(put(urlPathEqualTo(ENDPOINT + "/deployments/fraud-gbm-v" + version)).willReturn(aResponse().withStatus(201)
+        stubs.add(put(urlPathEqualTo(ENDPOINT + "/deployments/fraud-gbm-v" + version)).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json")
                 .withHeader("Azure-AsyncOperation", opUrl)
                 .withHeader("x-ms-async-operation-timeout", "PT1H")
                 .withBody("{\"name\":\"fraud-gbm-v" + version + "\",\"properties\":{\"provisioningState\":\"Creating\"}}")));
         String scenario = "deployment " + op;
-        stub(get(urlPathEqualTo(op)).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+        stubs.add(get(urlPathEqualTo(op)).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(okJson("{\"status\":\"InProgress\"}").withHeader("Retry-After", "1"))
                 .willSetStateTo("done"));
-        stub(get(urlPathEqualTo(op)).inScenario(scenario).whenScenarioStateIs("done").willReturn(okJson(finalStatus)));
+        stubs.add(get(urlPathEqualTo(op)).inScenario(scenario).whenScenarioStateIs("done").willReturn(okJson(finalStatus)));
         return opUrl;
     }
 

@@ -15,21 +15,17 @@ import static io.amlrouter.support.ActionTestSupport.runCompleted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
 import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.support.WireMockResource;
+import io.amlrouter.support.WireMockStubs;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
@@ -48,22 +44,18 @@ class PipelineActionsTest {
     OutcomeLedger ledger;
 
     final WireMockServer wm = WireMockResource.server();
-    final List<StubMapping> stubs = new ArrayList<>();
+    final WireMockStubs stubs = new WireMockStubs(wm);
 
     @AfterEach
     void removeStubs() {
-        stubs.forEach(wm::removeStub);
-    }
-
-    void stub(MappingBuilder mapping) {
-        stubs.add(wm.stubFor(mapping));
+        stubs.removeAll();
     }
 
     @Test
     void startsTheDataFactoryPipelineAndRecordsItsRunId() {
         ObjectNode event = runCompleted("adf");
         String run = event.at("/data/runId").asText();
-        stub(post(urlPathEqualTo(CREATE_RUN)).withRequestBody(containing(run))
+        stubs.add(post(urlPathEqualTo(CREATE_RUN)).withRequestBody(containing(run))
                 .willReturn(okJson("{\"runId\":\"2f7c4b1e-9d3a-4e8f-b6c5-1a0d9e8f7c6b\"}")));
         deliver(event).statusCode(200).body("events[0].state", is("done"));
         deliver(event).statusCode(200).body("events[0].state", is("done"));
@@ -82,7 +74,7 @@ class PipelineActionsTest {
     @Test
     void aPipelineThatDoesNotExistIsADeadLetter() {
         ObjectNode event = runCompleted("adf");
-        stub(post(urlPathEqualTo(CREATE_RUN)).withRequestBody(containing(event.at("/data/runId").asText()))
+        stubs.add(post(urlPathEqualTo(CREATE_RUN)).withRequestBody(containing(event.at("/data/runId").asText()))
                 .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
                         .withBody("{\"error\":{\"code\":\"PipelineNotFound\",\"message\":\"Pipeline refresh-features "
                                 + "does not exist.\"}}")));
@@ -97,7 +89,7 @@ class PipelineActionsTest {
     void submitsTheV1PipelineEndpointWithAnArmToken() {
         ObjectNode event = runCompleted("pipeline-endpoint");
         String run = event.at("/data/runId").asText();
-        stub(post(urlPathEqualTo(PIPELINE_ENDPOINT)).withRequestBody(containing(run))
+        stubs.add(post(urlPathEqualTo(PIPELINE_ENDPOINT)).withRequestBody(containing(run))
                 .willReturn(okJson("{\"Id\":\"b3c1e0d2-7a4f-4c9e-8d1b-5f6a7e8d9c0b\",\"Status\":\"NotStarted\"}")));
         deliver(event).statusCode(200).body("events[0].state", is("done"));
 

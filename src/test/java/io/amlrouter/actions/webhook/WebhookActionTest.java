@@ -18,15 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
 import io.amlrouter.ledger.ActionKey;
@@ -34,6 +31,7 @@ import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.support.WireMockResource;
+import io.amlrouter.support.WireMockStubs;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 
@@ -49,17 +47,11 @@ class WebhookActionTest {
     OutcomeLedger ledger;
 
     final WireMockServer wm = WireMockResource.server();
-    final List<StubMapping> stubs = new ArrayList<>();
+    final WireMockStubs stubs = new WireMockStubs(wm);
 
     @AfterEach
     void removeStubs() {
-        stubs.forEach(wm::removeStub);
-    }
-
-    StubMapping stub(MappingBuilder mapping) {
-        StubMapping s = wm.stubFor(mapping);
-        stubs.add(s);
-        return s;
+        stubs.removeAll();
     }
 
     long answered(String path, String run, int status) {
@@ -72,7 +64,7 @@ class WebhookActionTest {
     void postsTheBodyWithStaticAndSecretHeaders() {
         ObjectNode event = runCompleted("webhook");
         String run = event.at("/data/runId").asText();
-        stub(post(urlPathEqualTo("/hooks/teams")).withRequestBody(containing(run)).willReturn(ok()));
+        stubs.add(post(urlPathEqualTo("/hooks/teams")).withRequestBody(containing(run)).willReturn(ok()));
         deliver(event).statusCode(200).body("events[0].state", is("done"));
 
         wm.verify(1, postRequestedFor(urlPathEqualTo("/hooks/teams"))
@@ -105,7 +97,7 @@ class WebhookActionTest {
     void aReceiverFailingLongerThanTheRetryBudgetIsA503AndTheRedeliveryPostsOnce() {
         ObjectNode event = runCompleted("webhook-flaky");
         String run = event.at("/data/runId").asText();
-        StubMapping down = stub(post(urlPathEqualTo("/hooks/flaky")).withRequestBody(containing(run))
+        StubMapping down = stubs.add(post(urlPathEqualTo("/hooks/flaky")).withRequestBody(containing(run))
                 .willReturn(aResponse().withStatus(500).withBody("receiver down")));
 
         deliver(event).statusCode(503).header("Retry-After", "30")
@@ -119,7 +111,7 @@ class WebhookActionTest {
         assertThat(pending.lastError()).startsWith("webhook https://localhost:" + wm.httpsPort() + ": HTTP 500");
 
         wm.removeStub(down);
-        stub(post(urlPathEqualTo("/hooks/flaky")).withRequestBody(containing(run)).willReturn(ok()));
+        stubs.add(post(urlPathEqualTo("/hooks/flaky")).withRequestBody(containing(run)).willReturn(ok()));
         deliver(event).statusCode(200).body("events[0].state", is("done"));
         deliver(event).statusCode(200).body("events[0].state", is("done"));
         assertThat(answered("/hooks/flaky", run, 200)).isEqualTo(1);
@@ -131,7 +123,7 @@ class WebhookActionTest {
     void aReceiverSlowerThanTheDeadlineIsA503AtTheDeadlineAndTheRedeliveryDoesNotPostAgain() {
         ObjectNode event = runCompleted("webhook-slow");
         String run = event.at("/data/runId").asText();
-        stub(post(urlPathEqualTo("/hooks/slow")).withRequestBody(containing(run))
+        stubs.add(post(urlPathEqualTo("/hooks/slow")).withRequestBody(containing(run))
                 .willReturn(ok().withFixedDelay(10_000)));
 
         long start = System.nanoTime();
@@ -148,7 +140,7 @@ class WebhookActionTest {
 
     @Test
     void theCircuitBreakerOpensForAReceiverThatKeepsFailing() {
-        stub(post(urlPathEqualTo("/hooks/breaker")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "60")));
+        stubs.add(post(urlPathEqualTo("/hooks/breaker")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "60")));
         ObjectNode last = null;
         for (int i = 0; i < 21; i++) {
             last = runCompleted("webhook-breaker");
