@@ -8,10 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.icegreen.greenmail.Managers;
-import com.icegreen.greenmail.mail.MailAddress;
-import com.icegreen.greenmail.server.AbstractServer;
-import com.icegreen.greenmail.smtp.SmtpManager;
 import com.icegreen.greenmail.smtp.SmtpState;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -39,6 +35,22 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
     private static volatile int port;
     private static volatile GreenMail greenMail;
 
+    /** The switches above, as the server consults them. */
+    private static final HookedGreenMail.Hooks HOOKS = new HookedGreenMail.Hooks() {
+        @Override
+        public String checkRecipient(String address) {
+            return REJECTED.contains(address.toLowerCase())
+                    ? "550 5.1.1 <" + address + ">: Recipient address rejected: User unknown"
+                    : null;
+        }
+
+        @Override
+        public String checkData(SmtpState state) {
+            HookedGreenMail.pause(stall);
+            return failDeliveries ? "451 4.3.0 Requested action aborted: local error in processing" : null;
+        }
+    };
+
     /** The running server (a new instance after {@link #up()}). */
     public static GreenMail greenMail() {
         return greenMail;
@@ -59,7 +71,7 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
     /** Starts a fresh server on the same port. */
     public static synchronized void up() {
         if (greenMail == null) {
-            GreenMail server = new FailingGreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            GreenMail server = new HookedGreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP), HOOKS);
             server.start();
             greenMail = server;
         }
@@ -102,54 +114,5 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         down();
-    }
-
-    /** GreenMail with the failure hooks above: its SMTP manager consults them. */
-    static final class FailingGreenMail extends GreenMail {
-
-        FailingGreenMail(ServerSetup setup) {
-            super(setup);
-        }
-
-        @Override
-        protected Map<String, AbstractServer> createServices(ServerSetup[] config, Managers ignored) {
-            // Called by start() after each (re)initialisation; the field is what getReceivedMessages() reads.
-            managers = new FailingManagers();
-            return super.createServices(config, managers);
-        }
-    }
-
-    /** Managers whose SMTP manager asks the hooks above about each recipient and each message. */
-    static final class FailingManagers extends Managers {
-
-        private final SmtpManager smtp = new SmtpManager(getImapHostManager(), getUserManager()) {
-            @Override
-            public String checkRecipient(SmtpState state, MailAddress rcpt) {
-                return REJECTED.contains(rcpt.getEmail().toLowerCase())
-                        ? "550 5.1.1 <" + rcpt.getEmail() + ">: Recipient address rejected: User unknown"
-                        : null;
-            }
-
-            @Override
-            public String checkData(SmtpState state) {
-                sleep(stall);
-                return failDeliveries ? "451 4.3.0 Requested action aborted: local error in processing" : null;
-            }
-        };
-
-        @Override
-        public SmtpManager getSmtpManager() {
-            return smtp;
-        }
-
-        private static void sleep(Duration d) {
-            if (!d.isZero()) {
-                try {
-                    Thread.sleep(d.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 }

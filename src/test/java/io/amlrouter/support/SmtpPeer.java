@@ -13,11 +13,7 @@ import java.util.stream.Collectors;
 
 import jakarta.mail.internet.MimeMessage;
 
-import com.icegreen.greenmail.Managers;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
-import com.icegreen.greenmail.mail.MailAddress;
-import com.icegreen.greenmail.server.AbstractServer;
-import com.icegreen.greenmail.smtp.SmtpManager;
 import com.icegreen.greenmail.smtp.SmtpState;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
@@ -53,7 +49,7 @@ public final class SmtpPeer implements AutoCloseable {
 
     private SmtpPeer(int port) {
         this.port = port;
-        this.server = new Scripted(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        this.server = new HookedGreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP), new Script());
     }
 
     public static SmtpPeer start() {
@@ -134,67 +130,41 @@ public final class SmtpPeer implements AutoCloseable {
         server.stop();
     }
 
-    private final class Scripted extends GreenMail {
-        Scripted(ServerSetup setup) {
-            super(setup);
+    /** The script above, as the server consults it. */
+    private final class Script implements HookedGreenMail.Hooks {
+        @Override
+        public String checkRecipient(String address) {
+            Refusal r = refusals.get(address.toLowerCase());
+            if (r != null && r.remaining().getAndDecrement() > 0) {
+                return r.reply();
+            }
+            return null;
         }
 
         @Override
-        protected Map<String, AbstractServer> createServices(ServerSetup[] config, Managers ignored) {
-            managers = new ScriptedManagers();
-            return super.createServices(config, managers);
-        }
-    }
-
-    private final class ScriptedManagers extends Managers {
-        private final SmtpManager smtp = new SmtpManager(getImapHostManager(), getUserManager()) {
-            @Override
-            public String checkRecipient(SmtpState state, MailAddress rcpt) {
-                Refusal r = refusals.get(rcpt.getEmail().toLowerCase());
-                if (r != null && r.remaining().getAndDecrement() > 0) {
-                    return r.reply();
-                }
-                return null;
+        public String checkData(SmtpState state) {
+            String subject;
+            String body;
+            try {
+                MimeMessage m = state.getMessage().getMessage();
+                subject = m.getSubject();
+                Object content = m.getContent();
+                body = content instanceof String text ? text : GreenMailUtil.getBody(m);
+            } catch (Exception e) {
+                subject = null;
+                body = null;
             }
-
-            @Override
-            public String checkData(SmtpState state) {
-                String subject;
-                String body;
-                try {
-                    MimeMessage m = state.getMessage().getMessage();
-                    subject = m.getSubject();
-                    Object content = m.getContent();
-                    body = content instanceof String text ? text : GreenMailUtil.getBody(m);
-                } catch (Exception e) {
-                    subject = null;
-                    body = null;
+            String s = subject == null ? "" : subject;
+            started.add(s);
+            delays.forEach((marker, delay) -> {
+                if (s.contains(marker)) {
+                    HookedGreenMail.pause(delay);
                 }
-                String s = subject == null ? "" : subject;
-                started.add(s);
-                delays.forEach((marker, delay) -> {
-                    if (s.contains(marker)) {
-                        sleep(delay);
-                    }
-                });
-                List<String> to = new ArrayList<>();
-                state.getMessage().getToAddresses().forEach(a -> to.add(a.getEmail().toLowerCase()));
-                received.add(new Mail(Set.copyOf(to), subject, body));
-                return null;
-            }
-        };
-
-        @Override
-        public SmtpManager getSmtpManager() {
-            return smtp;
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            });
+            List<String> to = new ArrayList<>();
+            state.getMessage().getToAddresses().forEach(a -> to.add(a.getEmail().toLowerCase()));
+            received.add(new Mail(Set.copyOf(to), subject, body));
+            return null;
         }
     }
 }
