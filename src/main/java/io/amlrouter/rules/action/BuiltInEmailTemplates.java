@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.amlrouter.events.EventTypes;
 import io.amlrouter.rules.Diagnostics;
@@ -20,7 +22,9 @@ import io.amlrouter.rules.template.Templates;
  * The mail templates shipped with the service, under {@code src/main/resources/email-templates/}:
  * {@code <name>.subject}, {@code <name>.html} and {@code <name>.txt}. The HTML and text bodies are
  * set into {@code _layout.html} / {@code _layout.txt} (page frame and footer) where the layout says
- * {@code {! content !}}, so every mail looks alike and a body file holds only what is particular to it.
+ * {@code {! content !}}, so every mail looks alike and a body file holds only what is particular to it;
+ * a block several bodies share is written once in {@code _<part>.html} / {@code _<part>.txt} and stands
+ * in a body as {@code {! part <part> !}} (a Qute comment, replaced before compiling).
  * Each is made for some event types; a rule may use it only when its filter limits the types to those.
  * A template made for one type is checked against that type's data at startup (a placeholder naming a
  * member the type does not have stops the service); the others branch on the type, which the load-time
@@ -58,6 +62,9 @@ public final class BuiltInEmailTemplates {
     /** Where a layout takes the body of a template. */
     static final String CONTENT_MARKER = "{! content !}";
 
+    /** Where a body takes a shared block: {@code {! part deployment-details !}}. */
+    private static final Pattern PART_MARKER = Pattern.compile("\\{! part ([a-z-]+) !}");
+
     public BuiltInEmailTemplates(Templates engine) {
         String htmlLayout = read("email-templates/_layout.html");
         String textLayout = read("email-templates/_layout.txt");
@@ -68,9 +75,9 @@ public final class BuiltInEmailTemplates {
             CompiledTemplate subject = compile(engine, name + ".subject", read("email-templates/" + name + ".subject")
                     .strip(), false, scope, d);
             CompiledTemplate html = compile(engine, name + ".html", htmlLayout.replace(CONTENT_MARKER,
-                    read("email-templates/" + name + ".html")), true, scope, d);
+                    body(name, ".html")), true, scope, d);
             CompiledTemplate text = compile(engine, name + ".txt", textLayout.replace(CONTENT_MARKER,
-                    read("email-templates/" + name + ".txt").stripTrailing()), false, scope, d);
+                    body(name, ".txt").stripTrailing()), false, scope, d);
             if (d.hasErrors()) {
                 throw new IllegalStateException("built-in mail template " + name + " is broken: " + d.errors());
             }
@@ -89,6 +96,18 @@ public final class BuiltInEmailTemplates {
     private static CompiledTemplate compile(Templates engine, String part, String source, boolean html,
             TemplateScope scope, Diagnostics d) {
         return engine.compile(source, html, "email-templates/" + part, scope, d).orElse(null);
+    }
+
+    /** A body file with its shared parts set in ({@code _<part><ext>}, without its last line break). */
+    private static String body(String name, String ext) {
+        Matcher m = PART_MARKER.matcher(read("email-templates/" + name + ext));
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String part = read("email-templates/_" + m.group(1) + ext);
+            m.appendReplacement(out, Matcher.quoteReplacement(part.endsWith("\n")
+                    ? part.substring(0, part.length() - 1) : part));
+        }
+        return m.appendTail(out).toString();
     }
 
     private static String read(String resource) {
