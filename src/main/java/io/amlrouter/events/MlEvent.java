@@ -94,11 +94,12 @@ public sealed interface MlEvent {
 
     /**
      * Synthetic: the outcome of an online deployment this service started and watched (Azure ML raises
-     * no event when a deployment fails).
+     * no event when a deployment fails). {@code chainDepth}: how many deployments rules started one from
+     * the outcome of the other, this one included (1 when the data does not say).
      */
     record DeploymentOutcome(EventEnvelope envelope, boolean succeeded, String endpoint, String deployment,
-            String model, String status, String errorCode, String errorMessage, String operationUrl)
-            implements MlEvent {
+            String model, String status, String errorCode, String errorMessage, String operationUrl,
+            int chainDepth) implements MlEvent {
     }
 
     /** Any other event type: kept, not an error. */

@@ -57,7 +57,7 @@ public final class MlEventMapper {
                 new MlEvent.DeploymentOutcome(env, type.equalsIgnoreCase(EventTypes.DEPLOYMENT_SUCCEEDED),
                         Json.text(data, "endpoint"), Json.text(data, "deployment"), Json.text(data, "model"),
                         Json.text(data, "status"), Json.text(data, "errorCode"), Json.text(data, "errorMessage"),
-                        Json.text(data, "operationUrl"));
+                        Json.text(data, "operationUrl"), chainDepth(Json.number(data, "chainDepth")));
             default -> new MlEvent.Unknown(env);
         };
     }
@@ -78,6 +78,11 @@ public final class MlEventMapper {
         }
         return studioBaseUrl + "/runs/" + URLEncoder.encode(runId, StandardCharsets.UTF_8) + "?wsid="
                 + env.workspace().studioWsid();
+    }
+
+    /** At least 1: an outcome without it (published before it existed) ends a chain of one. */
+    private static int chainDepth(Double value) {
+        return value == null || value.isNaN() ? 1 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, value));
     }
 
     private static List<String> splitModelIds(String modelIds) {

@@ -61,15 +61,10 @@ public class DeploymentOutcomeEvents {
 
     /**
      * How many deployments, started by rules one from the outcome of the other, the event announces the end
-     * of: 0 for any event but a deployment outcome, else its {@code data.chainDepth} (1 when absent: an
-     * outcome published before the attribute existed).
+     * of: 0 for any event but a deployment outcome.
      */
     static int chainDepth(MlEvent event) {
-        if (!EventTypes.DEPLOYMENT_SUCCEEDED.equalsIgnoreCase(event.type())
-                && !EventTypes.DEPLOYMENT_FAILED.equalsIgnoreCase(event.type())) {
-            return 0;
-        }
-        return Math.max(1, event.raw().path("data").path(CHAIN).asInt(1));
+        return event instanceof MlEvent.DeploymentOutcome outcome ? outcome.chainDepth() : 0;
     }
 
     /** The outcome event of a watch whose attributes hold the outcome. */
