@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Offline checks of the deployment side: k8s/ (kustomize renders, Kubernetes schemas, unknown fields,
-# drain budget, rules mount), deploy/Dockerfile.* (dockerfilelint), the rules in the ConfigMap
+# drain budget, rules mount), deploy/eventgrid (Bicep statically, the az script's dry run),
+# deploy/Dockerfile.* (dockerfilelint), the rules in the ConfigMap
 # (the service's own `lint`) and the JVM image's AppCDS training step on the packaged jar. Runs from
 # the repository root on a fresh Debian 12 with node 20 + npm; installs its npm tools into .ci/node/
 # from the committed package-lock.json. No cluster, no Docker.
@@ -97,6 +98,46 @@ elif grep -q 'unknown field /spec/replicaz' "$WORK/neg.log" &&
   pass "negative fixture rejected: replicaz, imagePullPolicyy, httpGet.paht"
 else
   fail "negative fixture $fixture rejected for the wrong reason" "$WORK/neg.log"
+fi
+
+# ---- deploy/eventgrid: Bicep (static) and the az script (dry run) ----------------------------------
+# No Bicep compiler is obtainable here, so main.bicep is checked statically: no deployed resource's
+# top-level name/location may be read from an `existing` resource (Bicep's BCP120). The negative
+# fixture holds the pattern main.bicep had (location from the existing workspace) and two variants.
+mapfile -t bicep_files < <(find deploy -name '*.bicep' | sort)
+if [ ${#bicep_files[@]} -eq 0 ]; then
+  fail "no Bicep file under deploy/"
+elif node "$NODE_DIR/bicep-deploy-time.mjs" "${bicep_files[@]}" >"$WORK/bicep.log" 2>&1; then
+  pass "Bicep: no name/location read from an existing resource (${bicep_files[*]})"
+else
+  fail "Bicep: name/location read from an existing resource (BCP120)" "$WORK/bicep.log"
+fi
+fixture=.ci/fixtures/bicep-existing-location.bicep
+if node "$NODE_DIR/bicep-deploy-time.mjs" "$fixture" >"$WORK/bicep-neg.log" 2>&1; then
+  fail "negative fixture $fixture was accepted" "$WORK/bicep-neg.log"
+elif [ "$(grep -c 'BCP120' "$WORK/bicep-neg.log")" = 3 ] &&
+     grep -q "resource systemTopic: location is read from the existing resource 'workspace'" "$WORK/bicep-neg.log"; then
+  pass "negative fixture rejected: location from an existing resource, through a var, name from one"
+else
+  fail "negative fixture $fixture rejected for the wrong reason" "$WORK/bicep-neg.log"
+fi
+
+# The az script, the tested path: its dry run (prints the az commands, runs none) must create the
+# system topic in the region given, and refuse to run without one.
+script=deploy/eventgrid/create-subscription.sh
+args=(--resourceGroup rg-mlops-prod --workspaceName mlw-fraud-weu --endpointUrl https://aml-events.example.com/events
+      --deadLetterStorageAccountName stmlopsdeadletter --ingestKey not-a-real-key --dry-run)
+if bash "$script" "${args[@]}" --location westeurope >"$WORK/az.log" 2>&1 &&
+   grep -q '^az eventgrid system-topic create .* --location westeurope ' "$WORK/az.log" &&
+   grep -q '^az eventgrid system-topic event-subscription create ' "$WORK/az.log"; then
+  pass "$script --dry-run: system topic in --location, subscription created"
+else
+  fail "$script --dry-run" "$WORK/az.log"
+fi
+if bash "$script" "${args[@]}" >"$WORK/az-noloc.log" 2>&1 || ! grep -q -- '--location is required' "$WORK/az-noloc.log"; then
+  fail "$script without --location must refuse to run" "$WORK/az-noloc.log"
+else
+  pass "$script without --location: refused"
 fi
 
 # ---- Dockerfiles ---------------------------------------------------------------------------------
