@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Offline checks of the deployment side: k8s/ (kustomize renders, Kubernetes schemas, unknown fields,
-# drain budget, rules mount), deploy/eventgrid (Bicep statically, the az script's dry run),
+# drain budget, rules mount), the site overlay of docs/operations.md, deploy/eventgrid (Bicep statically, the az script's dry run),
 # deploy/Dockerfile.* (dockerfilelint), the rules in the ConfigMap
 # (the service's own `lint`) and the JVM image's AppCDS training step on the packaged jar. Runs from
 # the repository root on a fresh Debian 12 with node 20 + npm; installs its npm tools into .ci/node/
@@ -81,6 +81,33 @@ for dir in k8s/base k8s/overlays/*/; do
     fail "schema + unknown fields + router contract: $dir" "$WORK/validate.fail"
   fi
 done
+
+# ---- docs/operations.md step 7: the documented site overlay, as written, on each overlay -----------
+# The snippet is taken from the doc itself, placed as deploy-site/ next to the repository's k8s/ (a
+# symlink), with a rules.yaml of its own; its render must run the snippet's image and carry those rules.
+site="$WORK/site"; mkdir -p "$site/deploy-site"; ln -s "$PWD/k8s" "$site/k8s"
+awk '/^### 7\. Site overlay/ { in7 = 1 } in7 && /^```yaml/ { on = 1; next } on && /^```/ { exit } on' docs/operations.md \
+  >"$WORK/site-snippet.yaml"
+site_image="$(awk '$1 == "newName:" { n = $2 } $1 == "newTag:" { t = $2 } END { if (n && t) print n ":" t }' "$WORK/site-snippet.yaml")"
+{ cat k8s/base/rules.yaml; echo "# site rules $$-$RANDOM"; } >"$site/deploy-site/rules.yaml"
+if [ -z "$site_image" ] || ! grep -q '^  - \.\./k8s/overlays/jvm ' "$WORK/site-snippet.yaml"; then
+  fail "docs/operations.md step 7: no site overlay snippet with resources ../k8s/overlays/jvm and an images: entry" "$WORK/site-snippet.yaml"
+else
+  for overlay in jvm native redis; do
+    sed "s|^  - \.\./k8s/overlays/jvm |  - ../k8s/overlays/$overlay |" "$WORK/site-snippet.yaml" >"$site/deploy-site/kustomization.yaml"
+    out="$WORK/site-$overlay.yaml"
+    if ! "$KUBECTL" kustomize "$site/deploy-site" >"$out" 2>"$WORK/render.log"; then
+      fail "kustomize render of the documented site overlay on overlays/$overlay" "$WORK/render.log"; continue
+    fi
+    if validate "$out" >"$WORK/validate.log" 2>&1 &&
+       node "$NODE_DIR/site-overlay.mjs" "$out" "$site_image" "$site/deploy-site/rules.yaml" >>"$WORK/validate.log" 2>&1; then
+      pass "documented site overlay (docs/operations.md step 7) on overlays/$overlay: schemas, image $site_image, site rules"
+    else
+      grep -v '^OK' "$WORK/validate.log" >"$WORK/validate.fail"
+      fail "documented site overlay (docs/operations.md step 7) on overlays/$overlay" "$WORK/validate.fail"
+    fi
+  done
+fi
 
 if validate k8s/base/secret.template.yaml >"$WORK/secret.log" 2>&1; then
   pass "schema + unknown fields: k8s/base/secret.template.yaml"
