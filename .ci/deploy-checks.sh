@@ -100,13 +100,21 @@ else
       fail "kustomize render of the documented site overlay on overlays/$overlay" "$WORK/render.log"; continue
     fi
     if validate "$out" >"$WORK/validate.log" 2>&1 &&
-       node "$NODE_DIR/site-overlay.mjs" "$out" "$site_image" "$site/deploy-site/rules.yaml" >>"$WORK/validate.log" 2>&1; then
-      pass "documented site overlay (docs/operations.md step 7) on overlays/$overlay: schemas, image $site_image, site rules"
+       node "$NODE_DIR/site-overlay.mjs" "$out" "$site_image" "$site/deploy-site/rules.yaml" >>"$WORK/validate.log" 2>&1 &&
+       node "$NODE_DIR/scrape-access.mjs" "$out" admitted >>"$WORK/validate.log" 2>&1; then
+      pass "documented site overlay (docs/operations.md step 7) on overlays/$overlay: schemas, image $site_image, site rules, scrapers admitted"
     else
       grep -v '^OK' "$WORK/validate.log" >"$WORK/validate.fail"
       fail "documented site overlay (docs/operations.md step 7) on overlays/$overlay" "$WORK/validate.fail"
     fi
   done
+fi
+
+# Without k8s/components/prometheus-scrape no scraper reaches the router (so the component is what opens it).
+if node "$NODE_DIR/scrape-access.mjs" "$WORK/k8s_overlays_jvm.yaml" denied >"$WORK/scrape.log" 2>&1; then
+  pass "NetworkPolicy of overlays/jvm (no prometheus-scrape component): scrapers denied"
+else
+  fail "NetworkPolicy of overlays/jvm (no prometheus-scrape component)" "$WORK/scrape.log"
 fi
 
 if validate k8s/base/secret.template.yaml >"$WORK/secret.log" 2>&1; then
