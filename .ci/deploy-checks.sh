@@ -110,6 +110,13 @@ else
   done
 fi
 
+# The in-cluster Redis of overlays/redis: pinned image, the stated persistence, a drain-friendly PDB.
+if node "$NODE_DIR/redis-ledger.mjs" "$WORK/k8s_overlays_redis.yaml" >"$WORK/redis.log" 2>&1; then
+  pass "Redis ledger of overlays/redis: $(sed 's/^OK *[^:]*: //' "$WORK/redis.log")"
+else
+  fail "Redis ledger of overlays/redis (k8s/components/redis-ledger/redis.yaml)" "$WORK/redis.log"
+fi
+
 # Without k8s/components/prometheus-scrape no scraper reaches the router (so the component is what opens it).
 if node "$NODE_DIR/scrape-access.mjs" "$WORK/k8s_overlays_jvm.yaml" denied >"$WORK/scrape.log" 2>&1; then
   pass "NetworkPolicy of overlays/jvm (no prometheus-scrape component): scrapers denied"
