@@ -21,7 +21,7 @@ import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 
 /**
- * The ledger contract on Redis (a redis-server process of this test), plus what only Redis has: the
+ * The ledger contract on Redis (a redis-server process of this test, {@link RedisServer}), plus what only Redis has: the
  * key layout and an expiry on every key. Each test gets its own key prefix, so tests share the server
  * without seeing each other's entries; "clients" are separate connections with their own owner names.
  */
@@ -95,18 +95,18 @@ class RedisLedgerTest extends OutcomeLedgerContract {
         await(ledger.saveWatch(new Watch(done, "amlOnlineDeployment", "https://op", Map.of(), now,
                 now.plus(Duration.ofHours(30)))));
 
-        List<String> keys = server.cli("--scan", "--pattern", prefix + "*");
+        List<String> keys = server.keys(prefix + "*");
         assertThat(keys).containsExactlyInAnyOrder(prefix + "{" + id + "}:event", prefix + "{" + id + "}:actions",
                 prefix + "{" + id + "}:claim:r/1", prefix + "recent", prefix + "{" + id + "}:watch:r/0",
                 prefix + "watches");
         long retention = Duration.ofHours(25).toMillis();
         long watchLife = Duration.ofHours(31).toMillis();
         for (String key : keys) {
-            long ttl = Long.parseLong(server.cli("PTTL", key).get(0).trim());
+            long ttl = Long.parseLong(server.text("PTTL", key));
             long max = key.contains(":claim:") ? LEASE.toMillis() : key.contains("watch") ? watchLife : retention;
             assertThat(ttl).as("PTTL of %s", key).isPositive().isLessThanOrEqualTo(max);
         }
-        assertThat(server.cli("GET", prefix + "{" + id + "}:claim:r/1")).containsExactly("replica-a");
+        assertThat(server.text("GET", prefix + "{" + id + "}:claim:r/1")).isEqualTo("replica-a");
     }
 
     @Test
@@ -123,7 +123,7 @@ class RedisLedgerTest extends OutcomeLedgerContract {
         assertThat(await(a.claim(key, "email", LEASE))).isInstanceOf(Claim.HeldElsewhere.class)
                 .extracting(c -> ((Claim) c).record().owner()).isEqualTo("replica-b");
         await(b.succeeded(key, null, "sent"));
-        assertThat(server.cli("EXISTS", prefix + "{" + key.eventId() + "}:claim:r/0")).containsExactly("0");
+        assertThat(server.text("EXISTS", prefix + "{" + key.eventId() + "}:claim:r/0")).isEqualTo("0");
         assertThat(await(a.claim(key, "email", LEASE))).isInstanceOf(Claim.AlreadyDone.class);
     }
 }
