@@ -73,6 +73,7 @@ public class EmailProcessor {
         }
         int recipients = email.to().size() + email.cc().size() + email.bcc().size();
         return mailer.send(OutgoingMail.build(task, email, messageId))
+                .onSubscription().invoke(() -> runner.handingOver(task.key())) // may be delivered from here
                 .ifNoItem().after(config.sendTimeout()).failWith(() -> new TimeoutException(
                         "no answer from the SMTP server within " + human(config.sendTimeout())))
                 .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"))
