@@ -102,7 +102,8 @@ public class EmailProcessor {
             sent = mailer.send(mail).ifNoItem().after(config.sendTimeout()).failWith(() -> new TimeoutException(
                     "no answer from the SMTP server within " + human(config.sendTimeout())));
         }
-        return sent.map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"))
+        return sent.onSubscription().invoke(() -> runner.handingOver(task.key())) // may be delivered from here
+                .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"))
                 .onFailure().recoverWithItem(SmtpFailures::classify);
     }
 
