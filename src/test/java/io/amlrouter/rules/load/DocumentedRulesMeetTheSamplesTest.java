@@ -35,7 +35,7 @@ import io.amlrouter.rules.RuleSet;
  * (the files the README and docs/rules.md post to {@code POST /rules/evaluate}): each rule matches at least
  * one sample whose workspace its rules file accepts, and misses at least one; a rule that filters on more
  * than the event type misses a sample for another reason than the type (a near miss: a model that is not
- * approved, a drift below the threshold). The samples are decoded by the service's decoder and evaluated
+ * approved, a drift below the threshold); and where it matches, every action renders. The samples are decoded by the service's decoder and evaluated
  * by {@link DryRun}, as the endpoint does.
  */
 class DocumentedRulesMeetTheSamplesTest {
@@ -61,6 +61,7 @@ class DocumentedRulesMeetTheSamplesTest {
         Map<String, List<String>> missed = new LinkedHashMap<>();
         Map<String, List<String>> nearlyMatched = new LinkedHashMap<>();
         Map<String, Boolean> filtersBeyondType = new LinkedHashMap<>();
+        List<String> renderErrors = new ArrayList<>();
         set.rules().forEach(rule -> {
             matched.put(rule.name(), new ArrayList<>());
             missed.put(rule.name(), new ArrayList<>());
@@ -81,6 +82,12 @@ class DocumentedRulesMeetTheSamplesTest {
                     }
                 } else if (evaluation.workspaceAllowed()) {
                     matched.get(outcome.rule()).add(sample.file());
+                    for (DryRun.ActionPreview preview : outcome.actions()) {
+                        if (preview.error() != null) {
+                            renderErrors.add("rule %s, action %d, sample %s: %s".formatted(outcome.rule(),
+                                    preview.index(), sample.file(), preview.error()));
+                        }
+                    }
                 }
             }
         }
@@ -94,6 +101,7 @@ class DocumentedRulesMeetTheSamplesTest {
                         rule, String.join("\n  ", missed.get(rule))).isNotEmpty();
             }
         }
+        softly.assertThat(renderErrors).as("actions of matched samples that cannot be rendered").isEmpty();
         softly.assertAll();
     }
 
