@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
@@ -67,7 +67,7 @@ final class SmtpSender implements AutoCloseable {
     private final int maxQueued;
     private final Session session;
     private final ThreadPoolExecutor sessions;
-    private final ScheduledExecutorService writeTimeouts;
+    private final ScheduledThreadPoolExecutor writeTimeouts;
 
     SmtpSender(SmtpSettings settings, EmailConfig config) {
         this.settings = settings;
@@ -75,7 +75,11 @@ final class SmtpSender implements AutoCloseable {
         this.queueWait = config.queueWait();
         this.connections = config.maxConnections();
         this.maxQueued = config.maxQueued();
-        this.writeTimeouts = Executors.newSingleThreadScheduledExecutor(daemon("email-smtp-write-timeout"));
+        // Times the writes of every session (Jakarta Mail's writetimeout); its thread ends when idle.
+        this.writeTimeouts = new ScheduledThreadPoolExecutor(1, daemon("email-smtp-write-timeout"));
+        writeTimeouts.setKeepAliveTime(10, TimeUnit.SECONDS);
+        writeTimeouts.allowCoreThreadTimeOut(true);
+        writeTimeouts.setRemoveOnCancelPolicy(true);
         this.session = Session.getInstance(settings.sessionProperties(sendTimeout, writeTimeouts));
         this.sessions = new ThreadPoolExecutor(connections, connections, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(Math.max(1, maxQueued)), daemon("email-smtp"));
@@ -85,9 +89,7 @@ final class SmtpSender implements AutoCloseable {
     Uni<Void> send(Envelope mail) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = Vertx.currentContext();
-            long queuedAt = System.nanoTime();
-            Runnable run = () -> {
-                Throwable failure = session(mail, queuedAt);
+            Queued queued = new Queued(mail, System.nanoTime(), failure -> {
                 Runnable hand = () -> {
                     if (failure == null) {
                         emitter.complete(null);
@@ -100,14 +102,37 @@ final class SmtpSender implements AutoCloseable {
                 } else {
                     hand.run();
                 }
-            };
+            });
             try {
-                sessions.execute(run);
+                sessions.execute(queued);
             } catch (RejectedExecutionException e) {
-                emitter.fail(new NotStarted("not started: " + maxQueued + " mails already wait for the " + connections
-                        + " SMTP connections (email.max-queued)"));
+                queued.abandon(sessions.isShutdown() ? "not started: the service is stopping"
+                        : "not started: " + maxQueued + " mails already wait for the " + connections
+                                + " SMTP connections (email.max-queued)");
             }
         });
+    }
+
+    /** A mail waiting for a connection; run by a session thread, or abandoned (never started). */
+    private final class Queued implements Runnable {
+        private final Envelope mail;
+        private final long queuedAt;
+        private final Consumer<Throwable> done;
+
+        Queued(Envelope mail, long queuedAt, Consumer<Throwable> done) {
+            this.mail = mail;
+            this.queuedAt = queuedAt;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            done.accept(session(mail, queuedAt));
+        }
+
+        void abandon(String why) {
+            done.accept(new NotStarted(why));
+        }
     }
 
     /** One SMTP session on this thread; null when the relay accepted the mail, else why not. */
@@ -217,9 +242,15 @@ final class SmtpSender implements AutoCloseable {
         };
     }
 
+    /**
+     * Stops taking mails. The sessions running go on (until their deadline at most); the mails still waiting
+     * are never started: they fail transiently, so their claims are released and a redelivery sends them.
+     */
     @Override
     public void close() {
         sessions.shutdown();
-        writeTimeouts.shutdown();
+        List<Runnable> waiting = new ArrayList<>();
+        sessions.getQueue().drainTo(waiting);
+        waiting.forEach(r -> ((Queued) r).abandon("not started: the service is stopping"));
     }
 }

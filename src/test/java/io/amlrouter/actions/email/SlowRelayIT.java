@@ -72,9 +72,7 @@ class SlowRelayIT {
         long start = System.nanoTime();
         List<Events.Delivery> owed = deliveries;
         List<String> rounds = new ArrayList<>();
-        for (int round = 1; !owed.isEmpty(); round++) {
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("all answered 200 within 50 s; rounds so far: "
-                    + rounds).isLessThan(Duration.ofSeconds(50));
+        for (int round = 1; !owed.isEmpty() && System.nanoTime() - start < Duration.ofSeconds(45).toNanos(); round++) {
             Map<Events.Delivery, CompletableFuture<Reply>> replies = new LinkedHashMap<>();
             owed.forEach(d -> replies.put(d, Http.deliverAsync(service, d.body())));
             List<Events.Delivery> next = new ArrayList<>();
@@ -91,7 +89,7 @@ class SlowRelayIT {
                 pause(Duration.ofMillis(500));
             }
         }
-        System.out.printf("slow relay, %d mails: %s; all 200 after %d ms%n", MAILS, rounds,
+        System.out.printf("slow relay, %d mails: %s; %d not answered 200 after %d ms%n", MAILS, rounds, owed.size(),
                 Duration.ofNanos(System.nanoTime() - start).toMillis());
 
         // Nothing is still on its way: a mail the router gave up on was never started or was cut before its
@@ -105,6 +103,7 @@ class SlowRelayIT {
         System.out.printf("slow relay: %d mails received, %d distinct Message-IDs, %d sent more than once%n",
                 mails.size(), perMessageId.size(), repeated.size());
         assertThat(repeated).as("mails sent more than once, by Message-ID").isEmpty();
+        assertThat(owed).as("deliveries still not answered 200 after 45 s of redeliveries: " + rounds).isEmpty();
         for (Events.Delivery d : deliveries) {
             assertThat(smtp.countByRecipient(d.id())).as("event " + d.id())
                     .isEqualTo(Map.of("drift@contoso.com", 1L, AUDIT, 1L));
