@@ -63,6 +63,13 @@ public interface IngestConfig {
         /** Characters in one property name. Defaults to 1024. */
         @WithDefault("1024")
         int maxNameLength();
+
+        /**
+         * Characters in one event id; a longer id rejects the delivery (400 naming the event and the
+         * limit). Event Grid's ids are GUIDs (36 characters). Defaults to 256.
+         */
+        @WithDefault("256")
+        int maxIdLength();
     }
 
     interface Auth {
