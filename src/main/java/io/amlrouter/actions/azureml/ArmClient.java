@@ -71,7 +71,10 @@ public class ArmClient {
                 ws.resourceGroup(), ws.name(), endpoint, AML_API_VERSION, token)));
     }
 
-    /** Online Endpoints - Create Or Update (a long-running operation; its end is not awaited). */
+    /**
+     * Online Endpoints - Create Or Update: a long-running operation ({@code Azure-AsyncOperation}, final state
+     * via the original URI), followed by the {@link DeploymentWatcher}.
+     */
     public Uni<CallResult> putEndpoint(Workspace ws, String endpoint, JsonNode body, String context) {
         return calls.call(TARGET, context, authorized(token -> api.putEndpoint(ws.subscriptionId(),
                 ws.resourceGroup(), ws.name(), endpoint, AML_API_VERSION, token, body.toString())));
@@ -88,6 +91,12 @@ public class ArmClient {
     public String deploymentUrl(Workspace ws, String endpoint, String deployment) {
         return credentials.armEndpoint() + ws.armId() + "/onlineEndpoints/" + endpoint + "/deployments/" + deployment
                 + "?api-version=" + AML_API_VERSION;
+    }
+
+    /** The URL of an online endpoint (for polling its provisioning state). */
+    public String endpointUrl(Workspace ws, String endpoint) {
+        return credentials.armEndpoint() + ws.armId() + "/onlineEndpoints/" + endpoint + "?api-version="
+                + AML_API_VERSION;
     }
 
     /** Pipelines - Create Run of Data Factory. {@code factoryId} is the factory's canonical ARM id. */
