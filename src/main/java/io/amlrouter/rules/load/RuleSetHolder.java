@@ -137,7 +137,16 @@ public class RuleSetHolder {
             return false;
         }
         String version = RuleSetLoader.version(content.get());
-        if (version.equals(current.version()) || (lastError != null && version.equals(lastError.version()))) {
+        if (version.equals(current.version())) {
+            if (lastError != null) {
+                // The refused change was undone: the file is the active rules again, nothing is refused any more.
+                lastError = null;
+                LOG.infof("The rules file %s is back to the active rules %s; the refused change is gone", source(),
+                        current.shortVersion());
+            }
+            return false;
+        }
+        if (lastError != null && version.equals(lastError.version())) {
             return false;
         }
         LoadResult result = loader.load(content.get(), source());
