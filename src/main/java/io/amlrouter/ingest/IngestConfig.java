@@ -34,6 +34,13 @@ public interface IngestConfig {
     @WithDefault("1000")
     int maxInFlight();
 
+    /**
+     * Refused deliveries are logged once per kind (answer, reason, subscription) per interval, with
+     * one summary line counting the repeats, not one line each. Defaults to 60s.
+     */
+    @WithDefault("60s")
+    Duration refusalLogInterval();
+
     /** The studio host used to build run links ({@code ml.azure.cn}, {@code ml.azure.us} in sovereign clouds). Defaults to https://ml.azure.com. */
     @WithDefault("https://ml.azure.com")
     String studioUrl();
