@@ -114,7 +114,9 @@ public class Outbound {
                     null);
         }
         if (failure instanceof RetryableFailure r) {
-            return new CallResult.Unavailable(r.getMessage() + " (" + schedule.attempts() + " attempt(s))",
+            // "calls", not "attempts": the history's attempts count runs of the action, each of which makes
+            // up to actions.http.retry.max-attempts calls.
+            return new CallResult.Unavailable(r.getMessage() + " (" + schedule.attempts() + " HTTP call(s) in this run)",
                     r.reply().orElse(null));
         }
         return new CallResult.Unavailable(describe(failure), null);
