@@ -113,7 +113,7 @@ public class GuardedHttp {
             policy.refusal(a).ifPresent(refusals::add);
         }
         if (!refusals.isEmpty()) {
-            String names = AddressPolicy.literal(host).isPresent() ? "" : "host " + host + " resolves to ";
+            String names = AddressPolicy.literal(host).isPresent() ? "" : "host " + host + " resolves to a refused address: ";
             return Uni.createFrom().failure(new AddressRefused(names + String.join("; ", refusals)
                     + "; requests may not go there unless rules.urls.allowed-private covers it"));
         }
