@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Offline checks of the deployment side: k8s/ (kustomize renders, Kubernetes schemas, unknown fields,
-# drain budget, rules mount), deploy/Dockerfile.* (dockerfilelint), the rules in the ConfigMap
+# drain budget, rules mount), the site overlay of docs/operations.md, deploy/eventgrid (Bicep statically, the az script's dry run),
+# deploy/Dockerfile.* (dockerfilelint), the rules in the ConfigMap
 # (the service's own `lint`) and the JVM image's AppCDS training step on the packaged jar. Runs from
 # the repository root on a fresh Debian 12 with node 20 + npm; installs its npm tools into .ci/node/
 # from the committed package-lock.json. No cluster, no Docker.
@@ -81,6 +82,48 @@ for dir in k8s/base k8s/overlays/*/; do
   fi
 done
 
+# ---- docs/operations.md step 7: the documented site overlay, as written, on each overlay -----------
+# The snippet is taken from the doc itself, placed as deploy-site/ next to the repository's k8s/ (a
+# symlink), with a rules.yaml of its own; its render must run the snippet's image and carry those rules.
+site="$WORK/site"; mkdir -p "$site/deploy-site"; ln -s "$PWD/k8s" "$site/k8s"
+awk '/^### 7\. Site overlay/ { in7 = 1 } in7 && /^```yaml/ { on = 1; next } on && /^```/ { exit } on' docs/operations.md \
+  >"$WORK/site-snippet.yaml"
+site_image="$(awk '$1 == "newName:" { n = $2 } $1 == "newTag:" { t = $2 } END { if (n && t) print n ":" t }' "$WORK/site-snippet.yaml")"
+{ cat k8s/base/rules.yaml; echo "# site rules $$-$RANDOM"; } >"$site/deploy-site/rules.yaml"
+if [ -z "$site_image" ] || ! grep -q '^  - \.\./k8s/overlays/jvm ' "$WORK/site-snippet.yaml"; then
+  fail "docs/operations.md step 7: no site overlay snippet with resources ../k8s/overlays/jvm and an images: entry" "$WORK/site-snippet.yaml"
+else
+  for overlay in jvm native redis; do
+    sed "s|^  - \.\./k8s/overlays/jvm |  - ../k8s/overlays/$overlay |" "$WORK/site-snippet.yaml" >"$site/deploy-site/kustomization.yaml"
+    out="$WORK/site-$overlay.yaml"
+    if ! "$KUBECTL" kustomize "$site/deploy-site" >"$out" 2>"$WORK/render.log"; then
+      fail "kustomize render of the documented site overlay on overlays/$overlay" "$WORK/render.log"; continue
+    fi
+    if validate "$out" >"$WORK/validate.log" 2>&1 &&
+       node "$NODE_DIR/site-overlay.mjs" "$out" "$site_image" "$site/deploy-site/rules.yaml" >>"$WORK/validate.log" 2>&1 &&
+       node "$NODE_DIR/scrape-access.mjs" "$out" admitted >>"$WORK/validate.log" 2>&1; then
+      pass "documented site overlay (docs/operations.md step 7) on overlays/$overlay: schemas, image $site_image, site rules, scrapers admitted"
+    else
+      grep -v '^OK' "$WORK/validate.log" >"$WORK/validate.fail"
+      fail "documented site overlay (docs/operations.md step 7) on overlays/$overlay" "$WORK/validate.fail"
+    fi
+  done
+fi
+
+# The in-cluster Redis of overlays/redis: pinned image, the stated persistence, a drain-friendly PDB.
+if node "$NODE_DIR/redis-ledger.mjs" "$WORK/k8s_overlays_redis.yaml" >"$WORK/redis.log" 2>&1; then
+  pass "Redis ledger of overlays/redis: $(sed 's/^OK *[^:]*: //' "$WORK/redis.log")"
+else
+  fail "Redis ledger of overlays/redis (k8s/components/redis-ledger/redis.yaml)" "$WORK/redis.log"
+fi
+
+# Without k8s/components/prometheus-scrape no scraper reaches the router (so the component is what opens it).
+if node "$NODE_DIR/scrape-access.mjs" "$WORK/k8s_overlays_jvm.yaml" denied >"$WORK/scrape.log" 2>&1; then
+  pass "NetworkPolicy of overlays/jvm (no prometheus-scrape component): scrapers denied"
+else
+  fail "NetworkPolicy of overlays/jvm (no prometheus-scrape component)" "$WORK/scrape.log"
+fi
+
 if validate k8s/base/secret.template.yaml >"$WORK/secret.log" 2>&1; then
   pass "schema + unknown fields: k8s/base/secret.template.yaml"
 else
@@ -97,6 +140,46 @@ elif grep -q 'unknown field /spec/replicaz' "$WORK/neg.log" &&
   pass "negative fixture rejected: replicaz, imagePullPolicyy, httpGet.paht"
 else
   fail "negative fixture $fixture rejected for the wrong reason" "$WORK/neg.log"
+fi
+
+# ---- deploy/eventgrid: Bicep (static) and the az script (dry run) ----------------------------------
+# No Bicep compiler is obtainable here, so main.bicep is checked statically: no deployed resource's
+# top-level name/location may be read from an `existing` resource (Bicep's BCP120). The negative
+# fixture holds the pattern main.bicep had (location from the existing workspace) and two variants.
+mapfile -t bicep_files < <(find deploy -name '*.bicep' | sort)
+if [ ${#bicep_files[@]} -eq 0 ]; then
+  fail "no Bicep file under deploy/"
+elif node "$NODE_DIR/bicep-deploy-time.mjs" "${bicep_files[@]}" >"$WORK/bicep.log" 2>&1; then
+  pass "Bicep: no name/location read from an existing resource (${bicep_files[*]})"
+else
+  fail "Bicep: name/location read from an existing resource (BCP120)" "$WORK/bicep.log"
+fi
+fixture=.ci/fixtures/bicep-existing-location.bicep
+if node "$NODE_DIR/bicep-deploy-time.mjs" "$fixture" >"$WORK/bicep-neg.log" 2>&1; then
+  fail "negative fixture $fixture was accepted" "$WORK/bicep-neg.log"
+elif [ "$(grep -c 'BCP120' "$WORK/bicep-neg.log")" = 3 ] &&
+     grep -q "resource systemTopic: location is read from the existing resource 'workspace'" "$WORK/bicep-neg.log"; then
+  pass "negative fixture rejected: location from an existing resource, through a var, name from one"
+else
+  fail "negative fixture $fixture rejected for the wrong reason" "$WORK/bicep-neg.log"
+fi
+
+# The az script, the tested path: its dry run (prints the az commands, runs none) must create the
+# system topic in the region given, and refuse to run without one.
+script=deploy/eventgrid/create-subscription.sh
+args=(--resourceGroup rg-mlops-prod --workspaceName mlw-fraud-weu --endpointUrl https://aml-events.example.com/events
+      --deadLetterStorageAccountName stmlopsdeadletter --ingestKey not-a-real-key --dry-run)
+if bash "$script" "${args[@]}" --location westeurope >"$WORK/az.log" 2>&1 &&
+   grep -q '^az eventgrid system-topic create .* --location westeurope ' "$WORK/az.log" &&
+   grep -q '^az eventgrid system-topic event-subscription create ' "$WORK/az.log"; then
+  pass "$script --dry-run: system topic in --location, subscription created"
+else
+  fail "$script --dry-run" "$WORK/az.log"
+fi
+if bash "$script" "${args[@]}" >"$WORK/az-noloc.log" 2>&1 || ! grep -q -- '--location is required' "$WORK/az-noloc.log"; then
+  fail "$script without --location must refuse to run" "$WORK/az-noloc.log"
+else
+  pass "$script without --location: refused"
 fi
 
 # ---- Dockerfiles ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@
 #     use -Xmx128m and run one at a time under load (the others idle):
 #       baseline  bench/baseline/BareServer.java (port 28090)
 #       service   the packaged service (port 28080): INGEST_AUTH_KEYS=bench-key, RULES_PATH=bench/rules.yaml (20 rules,
-#                 1-2 match each event, webhooks to the sink), RULES_URLS_ALLOW_HTTP=true, production profile
+#                 1-2 match each event, webhooks to the sink), RULES_URLS_ALLOW_HTTP=true, RULES_URLS_ALLOWED_PRIVATE=127.0.0.1 (the sink is on loopback), production profile
 #       ingest    the same jar and rules with every filter narrowed by "subjectEndsWith: /bench-no-match", so no rule
 #                 matches (port 28081): the ingest path alone (key check, parse, in-flight dedupe, channel, rule
 #                 evaluation, ledger record, 200), which is what perf-reliability section 6.1 G1/G2 measure
@@ -134,11 +134,11 @@ start_server() {
       taskset -c "$cpus" java $HEAP $extra -cp "$CP" BareServer $BASE_PORT >"$log" 2>&1 &
       ;;
     service)
-      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-service/rules.yaml RULES_URLS_ALLOW_HTTP=true QUARKUS_HTTP_PORT=$SVC_PORT \
+      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-service/rules.yaml RULES_URLS_ALLOW_HTTP=true RULES_URLS_ALLOWED_PRIVATE=127.0.0.1 QUARKUS_HTTP_PORT=$SVC_PORT \
         taskset -c "$cpus" java $HEAP ${BENCH_SERVICE_OPTS:-} $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
       ;;
     ingest)
-      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-ingest/rules.yaml RULES_URLS_ALLOW_HTTP=true QUARKUS_HTTP_PORT=$INGEST_PORT \
+      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-ingest/rules.yaml RULES_URLS_ALLOW_HTTP=true RULES_URLS_ALLOWED_PRIVATE=127.0.0.1 QUARKUS_HTTP_PORT=$INGEST_PORT \
         taskset -c "$cpus" java $HEAP ${BENCH_SERVICE_OPTS:-} $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
       ;;
   esac

@@ -5,7 +5,7 @@
 # (README.md documents them in one table). Re-running it updates the subscription in place.
 #
 #   deploy/eventgrid/create-subscription.sh --resourceGroup rg-mlops-prod --workspaceName mlw-fraud-weu \
-#     --endpointUrl https://aml-events.example.com/events --deadLetterStorageAccountName stmlopsdeadletter \
+#     --location westeurope --endpointUrl https://aml-events.example.com/events --deadLetterStorageAccountName stmlopsdeadletter \
 #     --ingestKey "$INGEST_KEY"
 #
 # Options besides the parameters: --dry-run (print the az commands, secrets masked, run none), --help.
@@ -55,7 +55,7 @@ done
 : "${systemTopicName:=${workspaceName}-events}"
 
 # --- checks: the same constraints main.bicep declares ---
-for required in resourceGroup workspaceName endpointUrl deadLetterStorageAccountName; do
+for required in resourceGroup workspaceName endpointUrl deadLetterStorageAccountName location; do
   [ -n "${!required}" ] || die "--$required is required"
 done
 [[ "$endpointUrl" == https://* ]] || die "--endpointUrl must be https:// (Event Grid delivers only over HTTPS)"
@@ -88,7 +88,11 @@ query() { local what="$1"; shift; if $dryRun; then run "$@"; echo "<$what>"; els
 
 workspaceId=$(query "workspace id" az resource show -g "$resourceGroup" -n "$workspaceName" \
   --resource-type Microsoft.MachineLearningServices/workspaces --query id -o tsv)
-[ -n "$location" ] || location=$(query "workspace location" az resource show --ids "$workspaceId" --query location -o tsv)
+# A system topic lives in its source's region: refuse a --location that is not the workspace's.
+workspaceLocation=$(query "workspace location" az resource show --ids "$workspaceId" --query location -o tsv)
+if ! $dryRun && [ "${workspaceLocation,,}" != "${location,,}" ]; then
+  die "--location $location is not the workspace's region ($workspaceLocation); a system topic must live in its source's region"
+fi
 
 # A workspace has at most one system topic: reuse ours, refuse to create a second one.
 if ! $dryRun && az eventgrid system-topic show -g "$resourceGroup" -n "$systemTopicName" -o none 2>/dev/null; then

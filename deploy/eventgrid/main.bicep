@@ -1,10 +1,15 @@
 // Event Grid subscription from an Azure Machine Learning workspace to aml-event-router.
 // Deploy into the workspace's resource group:
 //   az deployment group create -g <rg> -f deploy/eventgrid/main.bicep -p workspaceName=<ws> \
-//     endpointUrl=https://<host>/events deadLetterStorageAccountName=<account> ingestKey=<key>
+//     location=<workspace region> endpointUrl=https://<host>/events deadLetterStorageAccountName=<account> \
+//     ingestKey=<key>
 // Same parameters, names and defaults as create-subscription.sh; documented in README.md (one table).
 // API versions: Microsoft.EventGrid 2025-02-15 (GA), Microsoft.Storage 2023-01-01,
-// Microsoft.MachineLearningServices 2024-04-01 (read only, for the workspace's location).
+// Microsoft.MachineLearningServices 2024-04-01 (read only, for the workspace's id).
+// The system topic's name and location are parameters, never read from an `existing` resource:
+// Bicep needs them at the start of the deployment (BCP120), and an existing resource's location is
+// only known once it has been read. .ci/deploy-checks.sh checks this (no Bicep compiler is available
+// where the checks run; create-subscription.sh is the tested path, docs/operations.md).
 
 @description('Name of the Azure Machine Learning workspace whose events are delivered.')
 param workspaceName string
@@ -79,8 +84,8 @@ param maxEventsPerBatch int = 1
 @maxValue(1024)
 param preferredBatchSizeInKilobytes int = 64
 
-@description('Region of the system topic; empty = the workspace\'s region (a system topic must live in its source\'s region).')
-param location string = ''
+@description('Region of the workspace, e.g. westeurope (az ml workspace show --query location). The system topic must live in its source\'s region.')
+param location string
 
 resource workspace 'Microsoft.MachineLearningServices/workspaces@2024-04-01' existing = {
   name: workspaceName
@@ -105,7 +110,7 @@ resource deadLetterContainer 'Microsoft.Storage/storageAccounts/blobServices/con
 
 resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: systemTopicName
-  location: empty(location) ? workspace.location : location
+  location: location
   properties: {
     source: workspace.id
     topicType: 'Microsoft.MachineLearningServices.Workspaces'

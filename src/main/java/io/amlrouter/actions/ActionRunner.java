@@ -1,5 +1,11 @@
 package io.amlrouter.actions;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.observability.ActionMetrics;
 import io.amlrouter.observability.ActionScope;
@@ -14,9 +21,11 @@ import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TraceSpan;
 import io.amlrouter.observability.Tracing;
 import io.amlrouter.rules.DeadLetterLog;
+import io.amlrouter.rules.action.ActionKind;
 import io.amlrouter.rules.action.ActionTask;
 import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
  * The common part of every action processor: runs the action, records its outcome in the ledger,
@@ -25,6 +34,9 @@ import io.smallrye.mutiny.Uni;
  * It also observes every action the same way: attempts, outcomes and duration ({@link ActionMetrics}),
  * the action's span ({@link Tracing}), and the action's scope in the Mutiny context for the code it
  * calls ({@link ActionScope}).
+ * <p>
+ * It knows the actions running on this replica, so that the ones still running when the service stops
+ * can be settled instead of leaving their claims to lapse ({@link #cutUnfinished}).
  */
 @ApplicationScoped
 public class ActionRunner {
@@ -35,6 +47,27 @@ public class ActionRunner {
     private final DeadLetterLog deadLetters;
     private final ActionMetrics metrics;
     private final Tracing tracing;
+    private final Map<ActionKey, Running> running = new ConcurrentHashMap<>();
+
+    /** An action being run here: settled once, by its own outcome or by {@link #cutUnfinished}. */
+    private static final class Running {
+        final Message<ActionTask> message;
+        final TraceSpan span;
+        final long start;
+        final AtomicBoolean settled = new AtomicBoolean();
+        volatile boolean handedOver;
+        volatile Cancellable subscription;
+
+        Running(Message<ActionTask> message, TraceSpan span, long start) {
+            this.message = message;
+            this.span = span;
+            this.start = start;
+        }
+
+        ActionTask task() {
+            return message.getPayload();
+        }
+    }
 
     public ActionRunner(OutcomeLedger ledger, DeadLetterLog deadLetters, ActionMetrics metrics, Tracing tracing) {
         this.ledger = ledger;
@@ -56,13 +89,15 @@ public class ActionRunner {
 
     private void execute(Message<ActionTask> message, ActionTask task, Function<ActionTask, Uni<ActionResult>> action,
             long start, TraceSpan span) {
+        Running run = new Running(message, span, start);
+        running.put(task.key(), run);
         Uni<ActionResult> execution;
         try {
             execution = action.apply(task);
         } catch (RuntimeException e) {
             execution = Uni.createFrom().failure(e);
         }
-        execution
+        run.subscription = execution
                 .onFailure().recoverWithItem(t -> {
                     span.recordException(t);
                     try (LogContext ignored = LogContext.of(task)) {
@@ -71,19 +106,109 @@ public class ActionRunner {
                     }
                     return new ActionResult.FailedTransiently("unexpected error: " + t);
                 })
-                .invoke(result -> {
-                    metrics.finished(task.kind(), task.ruleName(), result, start);
-                    span.end(result);
-                })
-                .call(result -> record(task, result))
+                .chain(result -> settle(run) ? finish(run, result).replaceWith(result) : Uni.createFrom().nullItem())
                 .subscribe().with(ActionScope.of(task).context(), result -> {
-                    if (result instanceof ActionResult.FailedTransiently failed) {
-                        message.nack(new TransientActionFailure(task.key() + " (" + task.kind().key() + "): "
-                                + failed.reason()));
-                    } else {
-                        message.ack();
+                    if (result != null) {
+                        answer(message, task, result);
                     }
                 }, failure -> message.nack(failure));
+    }
+
+    /**
+     * Marks a running action settled, unless it was already (cut at shutdown, or its outcome arrived
+     * first): answers whether this call settled it, and so must count and record it ({@link #finish}).
+     */
+    private boolean settle(Running run) {
+        if (!run.settled.compareAndSet(false, true)) {
+            return false;
+        }
+        running.remove(run.task().key(), run);
+        return true;
+    }
+
+    private Uni<Void> finish(Running run, ActionResult result) {
+        ActionTask task = run.task();
+        metrics.finished(task.kind(), task.ruleName(), result, run.start);
+        run.span.end(result);
+        return record(task, result);
+    }
+
+    private static void answer(Message<ActionTask> message, ActionTask task, ActionResult result) {
+        if (result instanceof ActionResult.FailedTransiently failed) {
+            message.nack(new TransientActionFailure(task.key() + " (" + task.kind().key() + "): " + failed.reason()));
+        } else {
+            message.ack();
+        }
+    }
+
+    /**
+     * The action's effect is leaving the process now (a mail is given to the SMTP server): from here a cut
+     * action of kind {@link ActionKind.IfCut#RELEASE_BEFORE_HANDOVER} may have happened. Unknown keys are ignored.
+     */
+    public void handingOver(ActionKey key) {
+        Running run = running.get(key);
+        if (run != null) {
+            run.handedOver = true;
+        }
+    }
+
+    /** The actions running on this replica now. */
+    public int running() {
+        return running.size();
+    }
+
+    /**
+     * Settles every action still running, for a stopping service whose drain time is up: their claims would
+     * otherwise hold for the whole lease (a redelivery to another replica gets 503 until it lapses) and then
+     * run them again. Per kind ({@link ActionKind.IfCut}): an action that is safe to repeat, or that had not
+     * handed its effect over yet, is released (owed again, the next delivery runs it at once); one that may
+     * have had its effect is recorded as a dead letter saying so (never repeated automatically; a replay runs
+     * it again). The action's own outcome, if it still comes, is ignored. Completes once the ledger has
+     * every record, or fails when a write failed (that claim then lapses after its lease, as after a crash).
+     */
+    public Uni<Integer> cutUnfinished() {
+        List<Uni<Void>> writes = new ArrayList<>();
+        for (Running run : List.copyOf(running.values())) {
+            Duration after = Duration.ofNanos(System.nanoTime() - run.start);
+            ActionResult result = cutResult(run.task().kind(), run.handedOver, after);
+            if (!settle(run)) {
+                continue;
+            }
+            Cancellable subscription = run.subscription;
+            if (subscription != null) {
+                subscription.cancel();
+            }
+            ActionTask task = run.task();
+            try (LogContext ignored = LogContext.of(task)) {
+                LOG.warnf("Stopping: event %s rule %s action %d (%s) was still running after %s: %s", task.key().eventId(),
+                        task.ruleName(), task.key().actionIndex(), task.kind().key(), human(after),
+                        result instanceof ActionResult.FailedTransiently ? "released, the next delivery runs it"
+                                : "recorded as a dead letter, not repeated");
+            }
+            writes.add(finish(run, result).invoke(() -> answer(run.message, task, result)));
+        }
+        if (writes.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return Uni.join().all(writes).andCollectFailures().replaceWith(writes.size());
+    }
+
+    /** What a cut action of {@code kind} is recorded as (docs/reliability.md, "Shutdown"). */
+    static ActionResult cutResult(ActionKind kind, boolean handedOver, Duration after) {
+        String cut = "cut by the shutdown of the replica running it, after " + human(after);
+        return switch (kind.ifCut()) {
+            case REPEAT -> new ActionResult.FailedTransiently(cut + "; running it again is safe (a PUT of the same name)");
+            case RELEASE_BEFORE_HANDOVER -> handedOver
+                    ? new ActionResult.FailedPermanently(cut + " while the SMTP server had the mail: it may have been "
+                            + "delivered, so it is not sent again automatically; replay the event to send it again")
+                    : new ActionResult.FailedTransiently(cut + " before the mail was handed to the SMTP server");
+            case SETTLE_ONCE_STARTED -> new ActionResult.FailedPermanently(cut + " after its request was sent: it "
+                    + "may have happened, so it is not repeated automatically; replay the event to run it again");
+        };
+    }
+
+    private static String human(Duration d) {
+        return Duration.ofMillis(d.toMillis()).toString().substring(2).toLowerCase();
     }
 
     private Uni<Void> record(ActionTask task, ActionResult result) {

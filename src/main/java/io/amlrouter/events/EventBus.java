@@ -21,7 +21,10 @@ public class EventBus {
     private final Emitter<MlEvent> emitter;
     private final Tracing tracing;
 
-    public EventBus(@Channel(Channels.ML_EVENTS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    // Room for what ingest lets in at once: ingest.max-in-flight (1000) plus one delivery taken whole
+    // (ingest.json.max-events, 5000). At 4096, an idle replica's 4,500-event batch overflowed it: 404 events
+    // "could not be handed to the router" and the delivery was answered 503 (LargeBatchFloodIT).
+    public EventBus(@Channel(Channels.ML_EVENTS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
             Emitter<MlEvent> emitter, Tracing tracing) {
         this.emitter = emitter;
         this.tracing = tracing;

@@ -199,6 +199,10 @@ public final class EventDecoder {
         String typeField = cloudEvent ? "type" : "eventType";
         int before = defects.size();
         String id = requiredString(event, idField, prefix, defects);
+        if (id != null && id.length() > limits.maxIdLength()) {
+            defects.add(new Defect(prefix + idField, "is " + id.length() + " characters long; at most "
+                    + limits.maxIdLength() + " are accepted (ingest.json.max-id-length)"));
+        }
         String type = requiredString(event, typeField, prefix, defects);
         if (defects.size() > before) {
             return null;

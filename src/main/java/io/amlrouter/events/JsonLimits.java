@@ -17,13 +17,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * @param maxNumberLength characters in one number
  * @param maxStringLength characters in one string value
  * @param maxNameLength characters in one property name
+ * @param maxIdLength characters in one event id (Event Grid's are GUIDs); the id is a key in the ledger and
+ *            the history and part of a URL ({@code GET /events/{id}}), so it must stay small
  */
 public record JsonLimits(int maxEvents, int maxNestingDepth, int maxNumberLength, int maxStringLength,
-        int maxNameLength) {
+        int maxNameLength, int maxIdLength) {
 
     /** The defaults: an Azure ML event nests 4 levels and its longest string is a few KB. */
     public static JsonLimits defaults() {
-        return new JsonLimits(5000, 64, 100, 1_048_576, 1024);
+        return new JsonLimits(5000, 64, 100, 1_048_576, 1024, 256);
     }
 
     /** A strict JSON mapper: these limits, duplicate keys rejected, trailing content rejected. */

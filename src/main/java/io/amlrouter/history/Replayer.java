@@ -16,6 +16,8 @@ import io.amlrouter.events.Inbound;
 import io.amlrouter.ingest.EventPublisher;
 import io.amlrouter.ingest.EventState;
 import io.amlrouter.ingest.IngestConfig;
+import io.amlrouter.ledger.ActionRecord;
+import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.observability.LogContext;
@@ -51,8 +53,9 @@ public class Replayer {
     /**
      * Routed again.
      *
-     * @param result {@code done}, {@code failed} (an action failed transiently) or {@code pending} (still
-     *        running at the deadline)
+     * @param result {@code done}, {@code dead-letter} (routed to the end, but an action failed permanently
+     *        again: it is {@code FAILED} in the history), {@code failed} (an action failed transiently) or
+     *        {@code pending} (still running at the deadline)
      */
     public record Replayed(int reopened, String result, String detail, EventHistory history) implements Result {
     }
@@ -98,10 +101,28 @@ public class Replayer {
                         return Uni.createFrom().item((Result) new Overloaded());
                     }
                     EventState state = states.get(0);
-                    return ledger.event(eventId).map(h -> (Result) new Replayed(reopened, state.state(), state.detail(),
-                            h.orElse(found.get())));
+                    return ledger.event(eventId).map(h -> answer(reopened, state, h.orElse(found.get())));
                 });
             });
         });
     }
+
+    /**
+     * The replay's answer: what routing said, except that an event whose routing ended ({@code done}) with
+     * actions dead-lettered again is {@code dead-letter}, with their reasons, so the answer agrees with the
+     * history (those actions {@code FAILED}) and the metrics ({@code failure="permanent"}).
+     */
+    static Replayed answer(int reopened, EventState state, EventHistory history) {
+        List<ActionRecord> dead = history.actions().stream().filter(a -> a.state() == ActionState.FAILED).toList();
+        if (!state.done() || dead.isEmpty()) {
+            return new Replayed(reopened, state.state(), state.detail(), history);
+        }
+        String detail = dead.size() + " action(s) failed permanently again: " + String.join("; ", dead.stream()
+                .map(a -> a.key().rule() + "/" + a.key().actionIndex() + " (" + a.kind() + "): " + a.lastError())
+                .toList());
+        return new Replayed(reopened, DEAD_LETTER, detail, history);
+    }
+
+    /** The replay's result when actions failed permanently again. */
+    static final String DEAD_LETTER = "dead-letter";
 }

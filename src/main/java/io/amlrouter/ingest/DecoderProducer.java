@@ -15,7 +15,7 @@ public class DecoderProducer {
     EventDecoder decoder(IngestConfig config) {
         IngestConfig.Json json = config.json();
         JsonLimits limits = new JsonLimits(json.maxEvents(), json.maxNestingDepth(), json.maxNumberLength(),
-                JsonLimits.defaults().maxStringLength(), json.maxNameLength());
+                JsonLimits.defaults().maxStringLength(), json.maxNameLength(), json.maxIdLength());
         return new EventDecoder(limits, new MlEventMapper(config.studioUrl()));
     }
 }

@@ -46,15 +46,17 @@ public class EventsResource {
     private final IngestState state;
     private final IngestConfig config;
     private final IngestMetrics metrics;
+    private final Refusals refusals;
 
     public EventsResource(IngestAuthenticator authenticator, EventDecoder decoder, EventPublisher publisher,
-            IngestState state, IngestConfig config, IngestMetrics metrics) {
+            IngestState state, IngestConfig config, IngestMetrics metrics, Refusals refusals) {
         this.authenticator = authenticator;
         this.decoder = decoder;
         this.publisher = publisher;
         this.state = state;
         this.config = config;
         this.metrics = metrics;
+        this.refusals = refusals;
     }
 
     @POST
@@ -79,10 +81,11 @@ public class EventsResource {
         return Uni.createFrom().completionStage(authenticator.authenticate(queryKey, headerKey, authorization))
                 .chain(decision -> {
                     if (decision instanceof AuthDecision.Denied denied) {
+                        refusals.unauthorized(subscription, denied.reason());
                         return Uni.createFrom().item(unauthorized(denied.reason()));
                     }
                     if (decision instanceof AuthDecision.Unavailable u) {
-                        LOG.warnf("Cannot check the delivery's credential now: %s", u.reason());
+                        refusals.authUnavailable(u.reason());
                         return Uni.createFrom().item(unavailable("auth-unavailable", "Credential check unavailable",
                                 "The credential could not be checked now: " + u.reason()));
                     }
@@ -93,6 +96,7 @@ public class EventsResource {
     private Uni<Response> handle(byte[] body, String contentType, String subscription, String aegEventType) {
         Optional<BodyFormat> format = BodyFormat.fromContentType(contentType);
         if (format.isEmpty()) {
+            refusals.invalid(subscription, "unsupported-media-type", "Content-Type " + contentType);
             return Uni.createFrom().item(Problems.response(Problem.of(400, "unsupported-media-type",
                     "Unsupported content type",
                     "Content-Type \"" + contentType + "\" is not accepted: send application/json, "
@@ -103,7 +107,7 @@ public class EventsResource {
         try {
             items = decoder.decodeDelivery(body, format.get());
         } catch (EventDecodingException e) {
-            LOG.infof("Rejected a delivery%s: %s", subscriptionSuffix(subscription), e.getMessage());
+            refusals.invalid(subscription, "invalid-body", e.getMessage());
             return Uni.createFrom().item(Problems.response(Problem.of(400, "invalid-body", "Invalid event delivery",
                     "The delivery was rejected whole: " + e.defects().size() + " defect(s).")
                     .withErrors(e.defects().stream().map(EventsResource::fieldError).toList())));
@@ -145,10 +149,9 @@ public class EventsResource {
         }
         return publisher.publish(events, config.deadline()).map(states -> {
             if (states == null) {
-                LOG.warnf("Overloaded: refusing a delivery of %d event(s) (%d in flight)", events.size(),
-                        publisher.inFlight());
-                return unavailable("overloaded", "Too many events in flight",
-                        "This replica is at its limit of events in flight; deliver again later.");
+                refusals.overloaded("refused a delivery of " + events.size() + " event(s): " + publisher.inFlight()
+                        + " event(s) in flight (ingest.max-in-flight " + config.maxInFlight() + ")");
+                return Problems.response(overloaded().withRetryAfter(retryAfterSeconds()));
             }
             if (states.stream().allMatch(EventState::done)) {
                 return Response.ok(Map.of("events", states)).build();
@@ -178,7 +181,7 @@ public class EventsResource {
         List<String> allowed = config.handshake().allowedOrigins();
         boolean consent = allowed.contains("*") || allowed.stream().anyMatch(o -> o.equalsIgnoreCase(origin.trim()));
         if (!consent) {
-            LOG.warnf("Refused the CloudEvents handshake from origin %s (not in ingest.handshake.allowed-origins)", origin);
+            refusals.forbiddenOrigin(origin);
             return Response.fromResponse(Problems.response(Problem.of(403, "origin-not-allowed", "Origin not allowed",
                     "This webhook does not accept deliveries from " + origin.trim() + ".")))
                     .header("Allow", "POST, OPTIONS").build();
@@ -197,6 +200,12 @@ public class EventsResource {
             metrics.rejected(problem);
         }
         metrics.answered(response.getStatus(), start);
+    }
+
+    /** The answer to a delivery arriving while the replica is at one of its bounds (see {@link Admission}). */
+    static Problem overloaded() {
+        return Problem.of(503, "overloaded", "Replica overloaded",
+                "This replica is at its limit of events in flight or of request bytes held; deliver again later.");
     }
 
     private Response unauthorized(String reason) {

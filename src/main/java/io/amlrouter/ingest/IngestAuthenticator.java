@@ -35,7 +35,8 @@ public class IngestAuthenticator {
     public IngestAuthenticator(IngestConfig config) {
         IngestConfig.Auth auth = config.auth();
         this.keys = new SharedKeys(auth.keys().orElse(List.of()));
-        this.entra = EntraValidators.from(auth.entra(), "ingest.auth.entra", "AzureEventGridSecureWebhookSubscriber");
+        this.entra = EntraValidators.from(auth.entra(), "ingest.auth.entra", "AzureEventGridSecureWebhookSubscriber",
+                EntraValidators.EVENT_GRID_APPS);
         this.open = keys.isEmpty() && entra.isEmpty();
         if (open && !auth.allowUnauthenticated()) {
             throw new ConfigurationException("Ingest authentication is not configured. Set ingest.auth.keys "

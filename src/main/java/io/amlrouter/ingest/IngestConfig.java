@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.amlrouter.security.EntraSettings;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -33,6 +34,25 @@ public interface IngestConfig {
      */
     @WithDefault("1000")
     int maxInFlight();
+
+    /**
+     * Bytes of request bodies held at once on this replica: declared by {@code Content-Length} and
+     * reserved before a byte is read (a body without it, chunked, reserves
+     * {@code quarkus.http.limits.max-body-size}), released when its delivery is answered. A delivery
+     * arriving while this many bytes are held, or while {@link #maxInFlight()} events are in flight, is
+     * answered 503 {@code overloaded} before its body is read, so the memory taken by bodies and their
+     * parsing is bounded by this setting and not by the number of connections. As with the events, a
+     * body arriving below the bound is taken whole: at most this plus one body are held. Defaults to 4M.
+     */
+    @WithDefault("4M")
+    MemorySize maxBufferedBytes();
+
+    /**
+     * Refused deliveries are logged once per kind (answer, reason, subscription) per interval, with
+     * one summary line counting the repeats, not one line each. Defaults to 60s.
+     */
+    @WithDefault("60s")
+    Duration refusalLogInterval();
 
     /** The studio host used to build run links ({@code ml.azure.cn}, {@code ml.azure.us} in sovereign clouds). Defaults to https://ml.azure.com. */
     @WithDefault("https://ml.azure.com")
@@ -63,6 +83,13 @@ public interface IngestConfig {
         /** Characters in one property name. Defaults to 1024. */
         @WithDefault("1024")
         int maxNameLength();
+
+        /**
+         * Characters in one event id; a longer id rejects the delivery (400 naming the event and the
+         * limit). Event Grid's ids are GUIDs (36 characters). Defaults to 256.
+         */
+        @WithDefault("256")
+        int maxIdLength();
     }
 
     interface Auth {

@@ -12,6 +12,7 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.amlrouter.actions.ActionRunner;
 import io.quarkus.runtime.ShutdownEvent;
 
 /**
@@ -19,29 +20,40 @@ import io.quarkus.runtime.ShutdownEvent;
  * flight first ({@code quarkus.shutdown.timeout}); an action can outlive its request (the request was
  * answered 503 at the deadline and the action goes on), so this waits, within the same budget counted
  * from the start of shutdown, until no event is in flight. The ledger (Redis client) and the mailer
- * are still open here: shutdown observers run before the extensions close their clients.
+ * are still open here: shutdown observers run before the extensions close their clients. Actions still
+ * running when the budget is spent are settled ({@link ActionRunner#cutUnfinished}), so their claims do
+ * not make the redeliveries wait for the lease.
  */
 @ApplicationScoped
 class ShutdownDrain {
 
     private static final Logger LOG = Logger.getLogger(ShutdownDrain.class);
 
+    /** How long the ledger may take to record the actions cut at the end. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
+
     private final IngestState state;
     private final EventPublisher publisher;
+    private final ActionRunner actions;
     private final Optional<Duration> budget;
 
-    ShutdownDrain(IngestState state, EventPublisher publisher,
+    ShutdownDrain(IngestState state, EventPublisher publisher, ActionRunner actions,
             @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> budget) {
         this.state = state;
         this.publisher = publisher;
+        this.actions = actions;
         this.budget = budget;
     }
 
     void onShutdown(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) ShutdownEvent event) {
         LOG.infof("Stopping: %d event(s) in flight", publisher.inFlight());
-        if (publisher.inFlight() == 0 || budget.isEmpty()) {
-            return;
+        if (publisher.inFlight() > 0 && budget.isPresent()) {
+            drain();
         }
+        settleCutActions();
+    }
+
+    private void drain() {
         Instant until = state.stoppingSince().orElseGet(Instant::now).plus(budget.get());
         LOG.infof("Waiting up to %s for %d event(s) in flight to finish their actions",
                 Duration.between(Instant.now(), until).withNanos(0), publisher.inFlight());
@@ -58,6 +70,19 @@ class ShutdownDrain {
                     + "Event Grid redelivers them and the ledger runs only what is still owed", publisher.inFlight());
         } else {
             LOG.info("All events in flight finished");
+        }
+    }
+
+    private void settleCutActions() {
+        if (actions.running() == 0) {
+            return;
+        }
+        try {
+            int settled = actions.cutUnfinished().await().atMost(SETTLE_TIMEOUT);
+            LOG.infof("Settled %d action(s) cut by the shutdown in the ledger", settled);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not record every action cut by the shutdown (%s): their claims lapse after "
+                    + "ledger.claim-lease, then a redelivery runs them again", e.getMessage());
         }
     }
 }

@@ -75,6 +75,16 @@ public class ActionMetrics {
         durations.get(kind)[outcome].record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * The action was claimed but could not be rendered (a template failure): a permanent failure like any
+     * other, counted as an attempt and a {@code failure="permanent"} failure, without a duration (it never ran).
+     */
+    public void failedToRender(ActionKind kind, String rule) {
+        RuleMeters m = meters(kind, rule);
+        m.attempts().increment();
+        m.failedPermanently().increment();
+    }
+
     /** The outbound retry loop is about to call again (after a 5xx, 429, timeout or connection error). */
     public void retry(ActionKind kind, String rule) {
         meters(kind, rule).retries().increment();

@@ -18,6 +18,7 @@ import io.amlrouter.ledger.Claim;
 import io.amlrouter.ledger.EventRecord;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.observability.ActionMetrics;
 import io.amlrouter.observability.IngestMetrics;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.RoutingMetrics;
@@ -51,11 +52,12 @@ public class EventRouter {
     private final DeadLetterLog deadLetters;
     private final RoutingMetrics metrics;
     private final IngestMetrics ingestMetrics;
+    private final ActionMetrics actionMetrics;
     private final Tracing tracing;
 
     public EventRouter(RuleSetHolder rules, ActionDispatcher dispatcher, OutcomeLedger ledger, LedgerConfig ledgerConfig,
             RulesConfig config, DeadLetterLog deadLetters, RoutingMetrics metrics, IngestMetrics ingestMetrics,
-            Tracing tracing) {
+            ActionMetrics actionMetrics, Tracing tracing) {
         this.rules = rules;
         this.dispatcher = dispatcher;
         this.ledger = ledger;
@@ -64,6 +66,7 @@ public class EventRouter {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.ingestMetrics = ingestMetrics;
+        this.actionMetrics = actionMetrics;
         this.tracing = tracing;
     }
 
@@ -150,6 +153,7 @@ public class EventRouter {
             try {
                 rendered = spec.render(new ActionContext(event, rule.name(), rule.description(), index));
             } catch (RenderException e) {
+                actionMetrics.failedToRender(spec.kind(), rule.name());
                 return ledger.failedPermanently(key, "template: " + e.getMessage())
                         .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
             }

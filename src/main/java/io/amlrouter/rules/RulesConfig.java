@@ -35,6 +35,14 @@ public interface RulesConfig {
     @WithDefault("20")
     int maxRecipients();
 
+    /**
+     * Domains mail recipients may be in: {@code contoso.com} (that domain), {@code *.contoso.com} (its
+     * subdomains). A recipient written in the rules file outside them is a load error; one taken from event
+     * data (a run tag) is left out of the mail and recorded (history, log, metric), and the mail goes to the
+     * others. Empty allows any domain. No default.
+     */
+    Optional<List<String>> allowedRecipientDomains();
+
     /** Outbound URLs written in the rules file (webhooks, pipeline endpoints). */
     Urls urls();
 
@@ -59,8 +67,20 @@ public interface RulesConfig {
     }
 
     interface Urls {
-        /** Hosts that URLs may name; empty allows any host. No default. */
+        /**
+         * Hosts that URLs may name: {@code hooks.contoso.com}, {@code *.contoso.com} (every subdomain), either
+         * with a port ({@code hooks.contoso.com:8443}); an entry without a port allows the default port only
+         * (443, or 80 for http). Empty allows any host. No default.
+         */
         Optional<List<String>> allowedHosts();
+
+        /**
+         * Special addresses URLs may reach after all: address ranges ({@code 10.20.0.0/16}, {@code fd00::/8})
+         * or single addresses ({@code 127.0.0.1}). Without them no request goes to a loopback, link-local,
+         * private (RFC 1918), shared (100.64/10), unique-local (fc00::/7), unspecified or other special
+         * address, whether written in the URL or resolved from its host name. No default.
+         */
+        Optional<List<String>> allowedPrivate();
 
         /** Accept plain http:// URLs (development and tests only). Defaults to false. */
         @WithDefault("false")

@@ -35,7 +35,7 @@ public class AdminAuthFilter {
     public AdminAuthFilter(AdminConfig config) {
         AdminConfig.Auth auth = config.auth();
         this.keys = new SharedKeys(auth.keys().orElse(List.of()));
-        this.entra = EntraValidators.from(auth.entra(), "admin.auth.entra", "AmlEventRouter.Admin");
+        this.entra = EntraValidators.from(auth.entra(), "admin.auth.entra", "AmlEventRouter.Admin", List.of());
         this.configured = !keys.isEmpty() || entra.isPresent();
         this.open = !configured && auth.allowUnauthenticated();
         if (open) {

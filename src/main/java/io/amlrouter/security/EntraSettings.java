@@ -13,8 +13,23 @@ public interface EntraSettings {
     /** The tenant that issues the tokens. Setting it turns Entra checking on. No default. */
     Optional<String> tenantId();
 
-    /** Accepted audiences: the app's application id and/or application id URI. Required with a tenant. */
+    /**
+     * Accepted audiences ({@code aud}): list both the app's application (client) id and its application id
+     * URI. A v2 token's {@code aud} is always the client id, whatever the caller asked for; a v1 token's is
+     * the identifier the caller asked for (Event Grid asks for the one the subscription names, which may be
+     * either). Required with a tenant.
+     */
     Optional<List<String>> audiences();
+
+    /**
+     * The applications whose tokens are accepted, by the token's caller: {@code appid} in v1 tokens,
+     * {@code azp} in v2 tokens. For ingest this defaults to Event Grid's first-party applications,
+     * {@code 4962773b-9cdb-44cf-a8bf-237846a00ab7} (public cloud) and
+     * {@code 54316b56-3481-47f9-8f30-0300f5542a7b} (Azure Government): the role is also held by whoever
+     * created the subscription, whose own tokens must not deliver events. For the admin endpoints it
+     * defaults to any caller holding the role.
+     */
+    Optional<List<String>> allowedCallers();
 
     /**
      * The app role a token must carry. Defaults to AzureEventGridSecureWebhookSubscriber for ingest and
@@ -30,8 +45,11 @@ public interface EntraSettings {
     Optional<URI> jwksUrl();
 
     /**
-     * Accepted issuers. Defaults to both Entra forms for the tenant: https://sts.windows.net/{tenant}/
-     * (v1 tokens) and {authority-host}/{tenant}/v2.0 (v2 tokens).
+     * Accepted issuers. Defaults to both Entra forms for the tenant, following the authority host: v1
+     * tokens https://sts.windows.net/{tenant}/ and v2 tokens {authority-host}/{tenant}/v2.0 (public cloud,
+     * Azure Government); in Azure China (authority host https://login.chinacloudapi.cn or
+     * https://login.partner.microsoftonline.cn) https://sts.chinacloudapi.cn/{tenant}/ and
+     * https://login.partner.microsoftonline.cn/{tenant}/v2.0.
      */
     Optional<List<String>> issuers();
 

@@ -9,28 +9,40 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Checks Microsoft Entra ID access tokens (RS256 JWTs): signature against the issuer's JWKS, issuer,
- * audience, expiry and not-before with a clock-skew allowance, and an app role. Event Grid sends such
- * a token on every delivery to an Entra-protected webhook, with the role
- * {@code AzureEventGridSecureWebhookSubscriber}.
+ * audience, expiry and not-before with a clock-skew allowance, an app role, and the calling application
+ * ({@code appid} in v1 tokens, {@code azp} in v2). Event Grid sends such a token on every delivery to an
+ * Entra-protected webhook, with the role {@code AzureEventGridSecureWebhookSubscriber} and its own
+ * application as the caller; the role alone is not enough, since Microsoft's setup also gives it to whoever
+ * creates the subscription.
  */
 public final class JwtValidator {
 
     /** Tokens longer than this are refused unread. */
     static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
+    private static final Logger LOG = Logger.getLogger(JwtValidator.class);
+
+    /** A refused caller is logged at most once per this interval. */
+    private static final Duration CALLER_LOG_INTERVAL = Duration.ofMinutes(1);
+
     private final Jwks jwks;
     private final Expectations expected;
     private final Clock clock;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final Map<String, Instant> callerLogged = new ConcurrentHashMap<>();
 
     /**
      * What a valid token must carry.
@@ -38,10 +50,11 @@ public final class JwtValidator {
      * @param issuers accepted {@code iss} values (exact)
      * @param audiences accepted {@code aud} values: the app id and/or app id URI
      * @param requiredRole a role that must be in {@code roles}, or empty for none
+     * @param allowedCallers accepted callers ({@code appid} or {@code azp}), or empty for any
      * @param clockSkew tolerance on {@code exp} and {@code nbf}
      */
     public record Expectations(List<String> issuers, List<String> audiences, Optional<String> requiredRole,
-            Duration clockSkew) {
+            List<String> allowedCallers, Duration clockSkew) {
     }
 
     public JwtValidator(Jwks jwks, Expectations expected, Clock clock) {
@@ -90,7 +103,8 @@ public final class JwtValidator {
             if (key.isEmpty()) {
                 return new TokenCheck.Invalid("token signed with unknown key \"" + kid + "\"");
             }
-            return verify(key.get(), signed, signature) ? claimCheck : new TokenCheck.Invalid("bad signature");
+            return verify(key.get(), signed, signature) ? admit((TokenCheck.Valid) claimCheck)
+                    : new TokenCheck.Invalid("bad signature");
         });
     }
 
@@ -120,6 +134,31 @@ public final class JwtValidator {
         }
         String appId = claims.hasNonNull("appid") ? claims.get("appid").asText() : claims.path("azp").asText(null);
         return new TokenCheck.Valid(claims.path("sub").asText(null), appId, roles);
+    }
+
+    /**
+     * The caller check, made once the signature holds so that what is logged is what Entra issued: a
+     * token of any application but the allowed callers is refused and logged with its caller's app id
+     * (once a minute per caller), never with the token.
+     */
+    private TokenCheck admit(TokenCheck.Valid token) {
+        if (expected.allowedCallers().isEmpty()
+                || token.appId() != null && expected.allowedCallers().contains(token.appId())) {
+            return token;
+        }
+        String caller = token.appId() == null ? "none" : token.appId();
+        Instant now = clock.instant();
+        Instant last = callerLogged.get(caller);
+        if (last == null || !now.isBefore(last.plus(CALLER_LOG_INTERVAL))) {
+            if (callerLogged.size() > 1000) {
+                callerLogged.clear();
+            }
+            callerLogged.put(caller, now);
+            LOG.warnf("Refused a validly signed Entra token of caller (appid/azp) %s, subject %s, roles %s: the allowed "
+                    + "callers are %s", caller, token.subject(), token.roles(), expected.allowedCallers());
+        }
+        return new TokenCheck.Invalid(token.appId() == null ? "the token names no calling application (appid/azp)"
+                : "the token's calling application (appid/azp) " + token.appId() + " is not an allowed caller");
     }
 
     private static boolean verify(PublicKey key, byte[] signed, byte[] signature) {

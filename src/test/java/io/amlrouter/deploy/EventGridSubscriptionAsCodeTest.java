@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,6 +77,30 @@ class EventGridSubscriptionAsCodeTest {
                 assertThat(cell).as("docs default of %s", p.name()).contains("`" + expected + "`");
             }
         }
+    }
+
+    @Test
+    void requiredInBothFilesAndInTheTable() {
+        List<String> bicepRequired = bicepParams.values().stream().filter(p -> p.defaultValue() == null)
+                .map(BicepParam::name).toList();
+        Matcher m = Pattern.compile("(?m)^for required in ([\\w ]+); do$").matcher(script);
+        assertThat(m.find()).as("the script's list of required parameters").isTrue();
+        assertThat(List.of(m.group(1).split(" "))).containsExactlyInAnyOrderElementsOf(withScriptOnly(Set.copyOf(bicepRequired)));
+        for (String name : bicepRequired) {
+            assertThat(docRows.get(name).defaultCell()).as("docs default of %s", name).startsWith("(required");
+        }
+    }
+
+    /**
+     * Bicep needs a resource's location at the start of the deployment (BCP120), so the system topic's
+     * region is a required parameter, not the existing workspace's {@code .location}; the script takes the
+     * same parameter and refuses a region other than the workspace's.
+     */
+    @Test
+    void theSystemTopicRegionIsARequiredParameter() {
+        assertThat(bicepParams.get("location").defaultValue()).as("default of location").isNull();
+        assertThat(bicep).doesNotContain("workspace.location").contains("  location: location\n");
+        assertThat(script).contains("--location \"$location\"", "\"${workspaceLocation,,}\" != \"${location,,}\"");
     }
 
     @Test

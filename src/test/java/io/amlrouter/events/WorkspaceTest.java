@@ -13,7 +13,18 @@ class WorkspaceTest {
     void parsesAnArmIdIgnoringCaseAndKeepingItsSpelling() {
         Workspace w = Workspace.fromArmId(ID.toLowerCase().replace("ws-prod", "WS-Prod")).orElseThrow();
         assertThat(w).isEqualTo(new Workspace("0000-1111", "ml-rg", "WS-Prod"));
-        assertThat(Workspace.fromArmId(ID + "/jobs/run-1")).contains(new Workspace("0000-1111", "ml-rg", "ws-prod"));
+    }
+
+    @Test
+    void onlyAWholeWorkspaceIdIsOne() {
+        // A topic that merely starts with an allowed workspace's id names another resource, or nothing.
+        assertThat(Workspace.fromArmId(ID + "/jobs/run-1")).isEmpty();
+        assertThat(Workspace.fromArmId(ID + "/models/x")).isEmpty();
+        assertThat(Workspace.fromArmId(ID + "/../mlw-evil")).isEmpty();
+        assertThat(Workspace.fromArmId(ID + "/")).isEmpty();
+        assertThat(Workspace.fromArmId(ID.replace("ws-prod", ".."))).isEmpty();
+        assertThat(Workspace.fromArmId(ID.replace("ml-rg", "."))).isEmpty();
+        assertThat(Workspace.fromArmId(ID)).contains(new Workspace("0000-1111", "ml-rg", "ws-prod"));
     }
 
     @Test

@@ -157,6 +157,48 @@ class HistoryResourceTest {
                 .body("event.actions[0].attempts", equalTo(2));
     }
 
+    /**
+     * Issue 13 section 5: a replayed action that fails again is answered {@code dead-letter} (not {@code done}),
+     * the history counts the new run, and the metrics count the template failure as a permanent failure.
+     */
+    @Test
+    void aReplayWhoseActionFailsAgainSaysSoInTheAnswerTheHistoryAndTheMetrics() throws Exception {
+        Events.Delivery d = Events.eventGrid("RunStatusChanged.json");
+        com.fasterxml.jackson.databind.node.ObjectNode event =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(d.body()).get(0);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("data")).remove("runId"); // the subject needs it
+        Instant now = Instant.now();
+        ledger.eventSeen(new EventRecord(d.id(), "Microsoft.MachineLearningServices.RunStatusChanged", "experiments/x",
+                "topic", now, now, 1, List.of("mail-failed-runs"), "routed", event.toString())).await().indefinitely();
+        ActionKey key = new ActionKey(d.id(), "mail-failed-runs", 0);
+        ledger.claim(key, "email", Duration.ofMinutes(2)).await().indefinitely();
+        ledger.failedPermanently(key, "template: earlier").await().indefinitely();
+        io.amlrouter.support.Metrics before = scrape();
+
+        admin().post("/events/" + d.id() + "/replay").then().statusCode(200)
+                .body("reopened", equalTo(1))
+                .body("result", equalTo("dead-letter"))
+                .body("detail", org.hamcrest.Matchers.startsWith(
+                        "1 action(s) failed permanently again: mail-failed-runs/0 (email): template: {event.data.runId}"))
+                .body("event.actions[0].state", equalTo("FAILED"))
+                .body("event.actions[0].attempts", equalTo(2))
+                .body("event.actions[0].lastError", org.hamcrest.Matchers.startsWith("template: {event.data.runId}"));
+
+        io.amlrouter.support.Metrics after = scrape();
+        String[] labels = { "kind", "email", "rule", "mail-failed-runs" };
+        assertThat(after.value("actions_failed_total", "kind", "email", "rule", "mail-failed-runs", "failure", "permanent")
+                - before.value("actions_failed_total", "kind", "email", "rule", "mail-failed-runs", "failure",
+                        "permanent")).isEqualTo(1.0);
+        assertThat(after.value("actions_attempts_total", labels) - before.value("actions_attempts_total", labels))
+                .isEqualTo(1.0);
+        assertThat(after.value("actions_dead_letters_total", labels) - before.value("actions_dead_letters_total", labels))
+                .isEqualTo(1.0);
+    }
+
+    static io.amlrouter.support.Metrics scrape() {
+        return io.amlrouter.support.Metrics.parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
+    }
+
     @Test
     void aRedeliveryAfterSuccessRunsNoActionAgain() {
         Events.Delivery d = Events.eventGrid("RunStatusChanged.json");

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,5 +104,71 @@ class GracefulShutdownIT {
         } finally {
             service.close();
         }
+    }
+
+    /**
+     * Issue 18 point 4: mails still held by a slow SMTP server when the shutdown timeout is spent. Their
+     * data has reached the server, so they may be delivered: the stopping replica records them as dead
+     * letters saying so (instead of leaving the claims to hold for the 2-minute lease), and a fresh
+     * replica answers their redeliveries 200 at once without sending them again.
+     */
+    @Test
+    void actionsCutByTheShutdownTimeoutAreSettledSoAFreshReplicaAnswersAtOnceAndSendsNothingTwice() {
+        int n = 5;
+        ServiceProcess stopping = ServiceProcess.start("cut", List.of("-Xmx256m"), smtp.serviceProperties(
+                Map.entry("rules.path", "src/test/resources/testdata/ledger-rules.yaml"),
+                Map.entry("ledger.store", "redis"),
+                Map.entry("quarkus.redis.hosts", redis.url()),
+                Map.entry("ingest.deadline", "2s"),
+                Map.entry("quarkus.shutdown.timeout", "3s")));
+        // The lease stays the default 2 minutes: a claim left behind would hold every redelivery below.
+        ServiceProcess fresh = ServiceProcess.start("fresh", List.of("-Xmx256m"), smtp.serviceProperties(
+                Map.entry("rules.path", "src/test/resources/testdata/ledger-rules.yaml"),
+                Map.entry("ledger.store", "redis"),
+                Map.entry("quarkus.redis.hosts", redis.url()),
+                Map.entry("rules.held-claim-wait", "3s")));
+        try {
+            List<Events.Delivery> deliveries = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Events.Delivery d = Events.eventGrid("DatasetDriftDetected.json");
+                smtp.delay(d.id(), Duration.ofSeconds(12)); // the relay holds its reply beyond the 3 s budget
+                deliveries.add(d);
+                Http.deliverAsync(stopping, d.body());
+            }
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> deliveries.stream().allMatch(d -> smtp.dataStarted(d.id())));
+
+            stopping.terminate();
+            assertThat(stopping.awaitExit(Duration.ofSeconds(20))).as(stopping.log()).isEqualTo(143);
+
+            for (Events.Delivery d : deliveries) {
+                Reply r = Http.deliver(fresh, d);
+                System.out.printf("redelivery of a cut action to a fresh replica: %d in %d ms%n", r.status(),
+                        r.took().toMillis());
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                assertThat(r.took()).isLessThan(Duration.ofSeconds(2));
+                JsonNode action = history(fresh, d.id()).get("actions").get(0);
+                assertThat(action.get("state").asText()).isEqualTo("FAILED");
+                assertThat(action.get("attempts").asInt()).isEqualTo(1);
+                assertThat(action.get("lastError").asText()).contains("cut by the shutdown",
+                        "it may have been delivered", "replay the event");
+            }
+            // The held replies go out: every mail is delivered once, by the replica that stopped.
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> deliveries.stream().allMatch(d -> !smtp.received(d.id()).isEmpty()));
+            for (Events.Delivery d : deliveries) {
+                assertThat(smtp.countByRecipient(d.id())).isEqualTo(Map.of("drift@contoso.com", 1L));
+            }
+            assertThat(stopping.log()).contains("Settled " + n + " action(s) cut by the shutdown in the ledger");
+        } finally {
+            stopping.close();
+            fresh.close();
+        }
+    }
+
+    private static JsonNode history(ServiceProcess service, String id) {
+        Reply r = Http.admin(service, "GET", "/events/" + id);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
     }
 }

@@ -18,7 +18,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Shared keys (query or header, two valid at once for rotation) and Entra bearer tokens checked
- * against a JWKS served by a local WireMock: right and wrong audience, issuer, role, expiry, signature.
+ * against a JWKS served by a local WireMock: right and wrong audience, issuer, role, caller (only Event
+ * Grid's application, by v1 appid or v2 azp), expiry, signature.
  */
 @QuarkusTest
 class IngestAuthTest {
@@ -67,6 +68,43 @@ class IngestAuthTest {
             c.put("aud", TestTokens.APP_ID);
             c.put("iss", "https://login.microsoftonline.com/" + TestTokens.TENANT + "/v2.0");
         }))).statusCode(200);
+    }
+
+    @Test
+    void aRoleHolderOtherThanEventGridIs401NamingItsAppId() {
+        // Microsoft's secure-webhook script gives the role to the subscription's creator too: their own token
+        // (here: issued to the Azure CLI) carries the role but is not Event Grid's.
+        String azureCli = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+        post(bearer(token(c -> c.put("appid", azureCli)))).statusCode(401).contentType("application/problem+json")
+                .body("detail", containsString(azureCli));
+        post(bearer(token(c -> {
+            c.put("iss", "https://login.microsoftonline.com/" + TestTokens.TENANT + "/v2.0");
+            c.put("aud", TestTokens.APP_ID);
+            c.remove("appid");
+            c.put("azp", azureCli);
+        }))).statusCode(401).body("detail", containsString(azureCli));
+        post(bearer(token(c -> c.remove("appid")))).statusCode(401).body("detail", containsString("calling application"));
+    }
+
+    @Test
+    void eventGridIsTheCallerInV1AppidAndV2Azp() {
+        post(bearer(token(c -> c.put("appid", TestTokens.EVENT_GRID_APP)))).statusCode(200);
+        post(bearer(token(c -> c.put("appid", "54316b56-3481-47f9-8f30-0300f5542a7b")))).statusCode(200);
+        post(bearer(token(c -> {
+            c.put("ver", "2.0");
+            c.put("iss", "https://login.microsoftonline.com/" + TestTokens.TENANT + "/v2.0");
+            c.put("aud", TestTokens.APP_ID);
+            c.remove("appid");
+            c.put("azp", TestTokens.EVENT_GRID_APP);
+        }))).statusCode(200);
+        // the same v2 token from any other caller is refused: the 200 above is Event Grid's azp, not the role
+        post(bearer(token(c -> {
+            c.put("ver", "2.0");
+            c.put("iss", "https://login.microsoftonline.com/" + TestTokens.TENANT + "/v2.0");
+            c.put("aud", TestTokens.APP_ID);
+            c.remove("appid");
+            c.put("azp", "7f0c2d4e-0000-4c5d-8e9f-0a1b2c3d4e5f");
+        }))).statusCode(401);
     }
 
     @Test

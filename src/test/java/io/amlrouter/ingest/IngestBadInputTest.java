@@ -40,6 +40,8 @@ class IngestBadInputTest {
                 Arguments.of("no type", utf8("[{\"id\":\"a\"}]"), "[0].eventType", "missing"),
                 Arguments.of("cloudevent without type", utf8("{\"specversion\":\"1.0\",\"id\":\"a\",\"source\":\"s\"}"), "type", "missing"),
                 Arguments.of("blank id", utf8("[{\"id\":\" \",\"eventType\":\"T\"}]"), "[0].id", "must not be blank"),
+                Arguments.of("300-character id", utf8("[{\"id\":\"" + "i".repeat(300) + "\",\"eventType\":\"T\"}]"), "[0].id", "is 300 characters long; at most 256 are accepted"),
+                Arguments.of("cloudevent with a 900,000-character id", utf8("{\"specversion\":\"1.0\",\"id\":\"" + "i".repeat(900_000) + "\",\"type\":\"T\",\"source\":\"s\"}"), "id", "at most 256 are accepted"),
                 Arguments.of("numeric id", utf8("[{\"id\":7,\"eventType\":\"T\"}]"), "[0].id", "must be a string, got a number"),
                 Arguments.of("duplicate keys", utf8("[{\"id\":\"a\",\"id\":\"b\",\"eventType\":\"T\"}]"), "body", "Duplicate field 'id'"),
                 Arguments.of("trailing content", utf8("[{\"id\":\"a\",\"eventType\":\"T\"}] x"), "body", "not valid JSON"),

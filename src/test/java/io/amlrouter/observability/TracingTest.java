@@ -56,7 +56,8 @@ class TracingTest {
     public static class TracingOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false");
+            // The batch processor exports every 5 s by default; each test would wait for it.
+            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "50ms");
         }
     }
 

@@ -4,14 +4,19 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.util.List;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.support.EventFixtures;
 import io.amlrouter.support.Events;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -64,6 +69,19 @@ class EventRouterTest {
         EventHistory h = history(d.id());
         assertThat(h.event().outcome()).isEqualTo("workspace-not-allowed");
         assertThat(h.actions()).isEmpty();
+    }
+
+    @Test
+    void aTopicThatOnlyStartsWithTheAllowedWorkspaceIsNotAllowed() {
+        for (String tail : List.of("/../mlw-evil", "/models/x")) {
+            ObjectNode event = EventFixtures.fresh("eventgrid/RunStatusChanged.json");
+            event.put("topic", event.get("topic").textValue() + tail);
+            Events.Delivery d = Events.of(event);
+            deliver(d);
+            EventHistory h = history(d.id());
+            assertThat(h.event().outcome()).as(tail).isEqualTo("workspace-not-allowed");
+            assertThat(h.actions()).as(tail).isEmpty();
+        }
     }
 
     @Test

@@ -158,6 +158,22 @@ class RulesReloadTest {
         assertThat(metrics()).doesNotContain("rule=\"edited-in-place\"").contains("rules_reloads_total");
     }
 
+    @Test
+    @Order(6)
+    void restoringTheActiveContentAfterARefusedChangeClearsTheError() throws IOException {
+        String active = rules("fifth-rule");
+        kubeletUpdate(rules("Bad_Name"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin().get("/rules").then().extract()
+                .path("lastReloadError") != null);
+        kubeletUpdate(active);
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin().get("/rules").then().extract()
+                .path("lastReloadError") == null);
+        admin().get("/rules").then().statusCode(200).body("rules.name", contains("fifth-rule"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'rules' }.data.lastReloadError", equalTo(null));
+        assertThat(metrics()).contains("rules_last_reload_successful 1.0");
+    }
+
     static String metrics() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }

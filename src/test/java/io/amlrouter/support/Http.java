@@ -46,6 +46,15 @@ public final class Http {
         return send(request);
     }
 
+    /** A POST with these headers (e.g. a wrong key, {@code aeg-subscription-name}). */
+    public static CompletableFuture<Reply> post(ServiceProcess service, String pathAndQuery, byte[] body,
+            java.util.Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(service.url() + pathAndQuery))
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     public static Reply admin(ServiceProcess service, String method, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(service.url() + path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + ServiceProcess.ADMIN_KEY)

@@ -27,6 +27,8 @@ import com.icegreen.greenmail.util.ServerSetup;
  * {@code 451} transient, {@code 550} permanent) the next n times;</li>
  * <li>{@link #delay(String, Duration)}: hold the reply to the data of mails whose subject contains a
  * marker (an event id), as a slow relay does; the mail is stored once the reply is sent;</li>
+ * <li>{@link #delayRecipient(String, Duration, int)}: hold the reply to {@code RCPT TO} for an address, as a
+ * relay checking recipients slowly does (before the data: a client that gives up then sends nothing);</li>
  * <li>{@link #received()}: every mail accepted, with its recipients and subject, and
  * {@link #dataStarted(String)}: whether a mail's data has arrived (the send is in progress).</li>
  * </ul>
@@ -34,7 +36,10 @@ import com.icegreen.greenmail.util.ServerSetup;
 public final class SmtpPeer implements AutoCloseable {
 
     /** A mail the server accepted. */
-    public record Mail(Set<String> to, String subject, String body) {
+    public record Mail(Set<String> to, String subject, String body, String messageId) {
+    }
+
+    private record Hold(Duration delay, AtomicInteger remaining) {
     }
 
     private record Refusal(String reply, AtomicInteger remaining) {
@@ -42,6 +47,7 @@ public final class SmtpPeer implements AutoCloseable {
 
     private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
+    private final Map<String, Hold> recipientDelays = new ConcurrentHashMap<>();
     private final List<Mail> received = new CopyOnWriteArrayList<>();
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final int port;
@@ -99,10 +105,16 @@ public final class SmtpPeer implements AutoCloseable {
         delays.put(marker, delay);
     }
 
+    /** Holds the reply to the next {@code times} {@code RCPT TO:<address>} for {@code delay}. */
+    public void delayRecipient(String address, Duration delay, int times) {
+        recipientDelays.put(address.toLowerCase(), new Hold(delay, new AtomicInteger(times)));
+    }
+
     /** Normal behaviour again; the mails received so far are kept. */
     public void reset() {
         refusals.clear();
         delays.clear();
+        recipientDelays.clear();
     }
 
     public List<Mail> received() {
@@ -134,6 +146,10 @@ public final class SmtpPeer implements AutoCloseable {
     private final class Script implements HookedGreenMail.Hooks {
         @Override
         public String checkRecipient(String address) {
+            Hold hold = recipientDelays.get(address.toLowerCase());
+            if (hold != null && hold.remaining().getAndDecrement() > 0) {
+                HookedGreenMail.pause(hold.delay());
+            }
             Refusal r = refusals.get(address.toLowerCase());
             if (r != null && r.remaining().getAndDecrement() > 0) {
                 return r.reply();
@@ -145,14 +161,17 @@ public final class SmtpPeer implements AutoCloseable {
         public String checkData(SmtpState state) {
             String subject;
             String body;
+            String messageId;
             try {
                 MimeMessage m = state.getMessage().getMessage();
                 subject = m.getSubject();
+                messageId = m.getMessageID();
                 Object content = m.getContent();
                 body = content instanceof String text ? text : GreenMailUtil.getBody(m);
             } catch (Exception e) {
                 subject = null;
                 body = null;
+                messageId = null;
             }
             String s = subject == null ? "" : subject;
             started.add(s);
@@ -163,7 +182,7 @@ public final class SmtpPeer implements AutoCloseable {
             });
             List<String> to = new ArrayList<>();
             state.getMessage().getToAddresses().forEach(a -> to.add(a.getEmail().toLowerCase()));
-            received.add(new Mail(Set.copyOf(to), subject, body));
+            received.add(new Mail(Set.copyOf(to), subject, body, messageId));
             return null;
         }
     }

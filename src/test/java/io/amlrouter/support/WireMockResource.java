@@ -45,6 +45,9 @@ public class WireMockResource implements QuarkusTestResourceLifecycleManager {
     /** Stands for {@link #httpsIpUrl()} (a second origin on the same server) in the test rules file. */
     public static final String IP_HOST_PLACEHOLDER = "https://wiremock-ip.invalid";
 
+    /** What the tests allow of the special addresses: loopback, where this server listens. */
+    public static final String LOOPBACK = "127.0.0.0/8,::1";
+
     private static WireMockServer server;
     private static Path trustStore;
     private static StubMapping jwksStub;
@@ -137,6 +140,8 @@ public class WireMockResource implements QuarkusTestResourceLifecycleManager {
         config.put("ingest.auth.entra.jwks-url", httpUrl() + jwksPath());
         config.put("ingest.auth.entra.jwks-refetch-cooldown", "0s");
         config.put("rules.path", rules.toString());
+        // The receivers are this server on loopback, which outbound requests may not reach by default.
+        config.put("rules.urls.allowed-private", LOOPBACK);
         config.put("azure.credential", "client-secret");
         config.put("azure.tenant-id", AZURE_TENANT);
         config.put("azure.client-id", AZURE_CLIENT);

@@ -14,9 +14,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.amlrouter.actions.http.CallResult;
+import io.amlrouter.actions.http.GuardedHttp;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.actions.http.Outbound;
-import io.amlrouter.actions.http.OutboundApi;
 import io.amlrouter.actions.http.RestClients;
 import io.amlrouter.azure.AzureCredentials;
 import io.amlrouter.events.Workspace;
@@ -43,13 +43,13 @@ public class ArmClient {
 
     private final AzureCredentials credentials;
     private final ArmApi api;
-    private final OutboundApi outbound;
+    private final GuardedHttp outbound;
     private final Outbound calls;
 
-    public ArmClient(AzureCredentials credentials, RestClients clients, Outbound calls) {
+    public ArmClient(AzureCredentials credentials, RestClients clients, Outbound calls, GuardedHttp outbound) {
         this.credentials = credentials;
         this.api = clients.build(ArmApi.class, credentials.armEndpoint());
-        this.outbound = clients.build(OutboundApi.class, credentials.armEndpoint());
+        this.outbound = outbound;
         this.calls = calls;
     }
 
@@ -71,7 +71,10 @@ public class ArmClient {
                 ws.resourceGroup(), ws.name(), endpoint, AML_API_VERSION, token)));
     }
 
-    /** Online Endpoints - Create Or Update (a long-running operation; its end is not awaited). */
+    /**
+     * Online Endpoints - Create Or Update: a long-running operation ({@code Azure-AsyncOperation}, final state
+     * via the original URI), followed by the {@link DeploymentWatcher}.
+     */
     public Uni<CallResult> putEndpoint(Workspace ws, String endpoint, JsonNode body, String context) {
         return calls.call(TARGET, context, authorized(token -> api.putEndpoint(ws.subscriptionId(),
                 ws.resourceGroup(), ws.name(), endpoint, AML_API_VERSION, token, body.toString())));
@@ -88,6 +91,12 @@ public class ArmClient {
     public String deploymentUrl(Workspace ws, String endpoint, String deployment) {
         return credentials.armEndpoint() + ws.armId() + "/onlineEndpoints/" + endpoint + "/deployments/" + deployment
                 + "?api-version=" + AML_API_VERSION;
+    }
+
+    /** The URL of an online endpoint (for polling its provisioning state). */
+    public String endpointUrl(Workspace ws, String endpoint) {
+        return credentials.armEndpoint() + ws.armId() + "/onlineEndpoints/" + endpoint + "?api-version="
+                + AML_API_VERSION;
     }
 
     /** Pipelines - Create Run of Data Factory. {@code factoryId} is the factory's canonical ARM id. */
@@ -123,12 +132,14 @@ public class ArmClient {
 
     /**
      * POSTs JSON to a URL of the rules file with an ARM-scoped bearer token (v1 pipeline endpoints), with
-     * a circuit breaker per origin.
+     * a circuit breaker per origin, through {@link GuardedHttp} (the SSRF guard at connect time).
      */
     public Uni<CallResult> postWithArmToken(URI url, JsonNode body, String context) {
         String target = "pipeline-endpoint " + url.getScheme() + "://" + url.getHost() + ":" + port(url);
-        return calls.call(target, context, authorized(token -> outbound.post(url.toString(),
-                Map.of("Authorization", token, "Accept", "application/json"), body.toString())));
+        return calls.call(target, context, () -> credentials.armToken()
+                .onFailure().transform(TokenUnavailable::new)
+                .chain(token -> outbound.post(url, Map.of("Authorization", "Bearer " + token, "Accept",
+                        "application/json"), body.toString()).map(reply -> reply.redacting(List.of(token)))));
     }
 
     private java.util.function.Supplier<Uni<HttpReply>> authorized(

@@ -21,6 +21,9 @@ final class ArmOutcomes {
         if (result instanceof CallResult.Rejected rejected) {
             return new ActionResult.FailedPermanently(what + ": " + ArmError.of(rejected.reply()).describe());
         }
+        if (result instanceof CallResult.Refused refused) {
+            return new ActionResult.FailedPermanently(what + " not called: " + refused.reason());
+        }
         CallResult.Unavailable u = (CallResult.Unavailable) result;
         String last = u.lastReply() == null ? "" : " (last: " + ArmError.of(u.lastReply()).describe() + ")";
         return new ActionResult.FailedTransiently(what + ": " + u.reason() + last);

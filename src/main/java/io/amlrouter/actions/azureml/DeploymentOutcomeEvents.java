@@ -46,6 +46,10 @@ public class DeploymentOutcomeEvents {
     static final String ERROR_CODE = "errorCode";
     static final String ERROR_MESSAGE = "errorMessage";
     static final String CHAIN = "chainDepth";
+    /** Set while the traffic update is followed: what is polled, how ("operation" or "resource"), the share asked. */
+    static final String TRAFFIC_POLL_URL = "trafficPollUrl";
+    static final String TRAFFIC_POLL = "trafficPoll";
+    static final String TRAFFIC_SHARE = "trafficShare";
 
     private final EventDecoder decoder;
 

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -93,6 +94,10 @@ public class DeploymentWatcher {
     }
 
     private void poll(Watch w) {
+        if (inTrafficPhase(w)) {
+            pollTraffic(w);
+            return;
+        }
         String context = context(w);
         if (Instant.now().isAfter(w.until())) {
             log(w, () -> LOG.warnf("%s: deployment still not finished after %s; giving up the watch", context,
@@ -162,28 +167,60 @@ public class DeploymentWatcher {
         }
     }
 
-    /** Shifts traffic when asked, records the outcome on the watch, then announces it. */
+    /**
+     * Shifts traffic when asked (and follows that operation as a watch of its own), else records the outcome on
+     * the watch and announces it.
+     */
     private void finish(Watch w, Map<String, String> outcome, boolean succeeded) {
-        Uni<Map<String, String>> decided = succeeded && w.attributes().containsKey(DeploymentOutcomeEvents.TRAFFIC)
-                ? shiftTraffic(w).map(failure -> failure == null ? outcome : failure)
-                : Uni.createFrom().item(outcome);
-        decided.subscribe().with(o -> {
-            Map<String, String> attributes = new HashMap<>(w.attributes());
-            attributes.putAll(o);
-            attributes.put(DeploymentOutcomeEvents.SUCCEEDED, String.valueOf(succeeded
-                    && "Succeeded".equals(o.get(DeploymentOutcomeEvents.STATUS))));
-            Watch done = w.withAttributes(attributes);
-            ledger.saveWatch(done).subscribe().with(ignored -> publish(done, Instant.now(), config.publishRetryDelay()),
-                    failure -> {
-                        log(w, () -> LOG.warnf("%s: cannot record the outcome in the ledger (%s); announcing it "
-                                + "anyway", context(w), failure.getMessage()));
-                        publish(done, Instant.now(), config.publishRetryDelay());
-                    });
-        }, failure -> log(w, () -> LOG.errorf(failure, "%s: cannot finish the deployment watch", context(w))));
+        if (!succeeded || !w.attributes().containsKey(DeploymentOutcomeEvents.TRAFFIC)) {
+            announce(w, outcome, succeeded);
+            return;
+        }
+        shiftTraffic(w).subscribe().with(step -> {
+            if (step instanceof TrafficStep.Announce a) {
+                announce(w, a.outcome(), true);
+            } else {
+                TrafficStep.Follow f = (TrafficStep.Follow) step;
+                ledger.saveWatch(f.watch()).subscribe().with(ignored -> schedule(f.watch(), f.delay()), failure -> {
+                    log(w, () -> LOG.warnf("%s: cannot record the traffic operation in the ledger (%s); following it "
+                            + "anyway", context(w), failure.getMessage()));
+                    schedule(f.watch(), f.delay());
+                });
+            }
+        }, failure -> log(w, () -> LOG.errorf(failure, "%s: cannot shift the endpoint traffic", context(w))));
     }
 
-    /** Gives the deployment its traffic share; null when done, else the failure outcome to announce. */
-    private Uni<Map<String, String>> shiftTraffic(Watch w) {
+    /** Records the outcome on the watch, then announces it. */
+    private void announce(Watch w, Map<String, String> outcome, boolean succeeded) {
+        Map<String, String> attributes = new HashMap<>(w.attributes());
+        attributes.putAll(outcome);
+        attributes.put(DeploymentOutcomeEvents.SUCCEEDED, String.valueOf(succeeded
+                && "Succeeded".equals(outcome.get(DeploymentOutcomeEvents.STATUS))));
+        Watch done = w.withAttributes(attributes);
+        ledger.saveWatch(done).subscribe().with(ignored -> publish(done, Instant.now(), config.publishRetryDelay()),
+                failure -> {
+                    log(w, () -> LOG.warnf("%s: cannot record the outcome in the ledger (%s); announcing it "
+                            + "anyway", context(w), failure.getMessage()));
+                    publish(done, Instant.now(), config.publishRetryDelay());
+                });
+    }
+
+    /** What the traffic update led to: an outcome to announce now, or its long-running operation to follow. */
+    private sealed interface TrafficStep {
+        record Announce(Map<String, String> outcome) implements TrafficStep {
+        }
+
+        record Follow(Watch watch, Duration delay) implements TrafficStep {
+        }
+    }
+
+    /**
+     * Gives the deployment its traffic share: reads the endpoint and {@code PUT}s it back with the new split.
+     * Online Endpoints - Create Or Update is a long-running operation ({@code Azure-AsyncOperation},
+     * final state via the original URI): when ARM answers with an operation, or with the endpoint still
+     * provisioning, the watch goes on with that operation (its own {@code max-watch}).
+     */
+    private Uni<TrafficStep> shiftTraffic(Watch w) {
         Map<String, String> a = w.attributes();
         Workspace ws = Workspace.fromArmId(a.get(DeploymentOutcomeEvents.WORKSPACE)).orElseThrow();
         String endpoint = a.get(DeploymentOutcomeEvents.ENDPOINT);
@@ -192,13 +229,12 @@ public class DeploymentWatcher {
         String context = context(w);
         return arm.getEndpoint(ws, endpoint, context).chain(got -> {
             if (!(got instanceof CallResult.Ok ok)) {
-                return Uni.createFrom().item(trafficFailure(got));
+                return Uni.createFrom().item(new TrafficStep.Announce(trafficFailure(got)));
             }
             JsonNode read = ArmOutcomes.json(ok.reply());
             if (!read.isObject() || !read.path("properties").isObject()) {
-                return Uni.createFrom().item(Map.of(DeploymentOutcomeEvents.STATUS, "TrafficUpdateFailed",
-                        DeploymentOutcomeEvents.ERROR_CODE, "UnexpectedEndpoint", DeploymentOutcomeEvents.ERROR_MESSAGE,
-                        "the deployment succeeded but endpoint " + endpoint + " could not be read to set its traffic"));
+                return Uni.createFrom().item(new TrafficStep.Announce(trafficFailed("UnexpectedEndpoint",
+                        "endpoint " + endpoint + " could not be read to set its traffic")));
             }
             ObjectNode body = (ObjectNode) read;
             body.remove(List.of("id", "name", "type", "systemData"));
@@ -206,27 +242,151 @@ public class DeploymentWatcher {
             properties.remove(List.of("provisioningState", "scoringUri", "swaggerUri"));
             ObjectNode traffic = TrafficSplit.split(properties.get("traffic"), deployment, percent);
             properties.set("traffic", traffic);
+            String share = String.valueOf(traffic.path(deployment).asInt());
             return arm.putEndpoint(ws, endpoint, body, context).map(put -> {
-                if (put instanceof CallResult.Ok) {
-                    log(w, () -> LOG.infof("%s: endpoint %s traffic is now %s", context, endpoint, traffic));
-                    return null;
+                if (!(put instanceof CallResult.Ok accepted)) {
+                    return new TrafficStep.Announce(trafficFailure(put));
                 }
-                return trafficFailure(put);
+                Optional<String> async = accepted.reply().header("Azure-AsyncOperation").filter(arm::onArm);
+                String state = ArmOutcomes.json(accepted.reply()).at("/properties/provisioningState").asText("");
+                if (async.isEmpty() && (state.isEmpty() || isTerminal(state))) {
+                    return new TrafficStep.Announce(trafficSettled(w, state, null, ArmOutcomes.json(accepted.reply())));
+                }
+                Map<String, String> following = new HashMap<>(a);
+                following.put(DeploymentOutcomeEvents.TRAFFIC_POLL_URL, async.orElse(arm.endpointUrl(ws, endpoint)));
+                following.put(DeploymentOutcomeEvents.TRAFFIC_POLL, async.isPresent() ? "operation" : "resource");
+                following.put(DeploymentOutcomeEvents.TRAFFIC_SHARE, share);
+                log(w, () -> LOG.infof("%s: endpoint %s traffic update to %s accepted (HTTP %d); watching %s", context,
+                        endpoint, traffic, accepted.reply().status(), async.isPresent() ? "its Azure-AsyncOperation"
+                                : "its provisioning state"));
+                Instant now = Instant.now();
+                return new TrafficStep.Follow(new Watch(w.key(), w.kind(), w.operationUrl(), following, w.startedAt(),
+                        now.plus(config.maxWatch())), RetryAfter.of(accepted.reply()).orElse(config.pollInterval()));
             });
         });
     }
 
+    private static boolean isTerminal(String state) {
+        return switch (state.toLowerCase(Locale.ROOT)) {
+            case "succeeded", "failed", "canceled", "cancelled" -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean inTrafficPhase(Watch w) {
+        return w.attributes().containsKey(DeploymentOutcomeEvents.TRAFFIC_POLL_URL);
+    }
+
+    /** Polls the endpoint's traffic operation (or the endpoint's provisioning state). */
+    private void pollTraffic(Watch w) {
+        String context = context(w);
+        String endpoint = w.attributes().get(DeploymentOutcomeEvents.ENDPOINT);
+        if (Instant.now().isAfter(w.until())) {
+            log(w, () -> LOG.warnf("%s: endpoint %s traffic update still not finished after %s; giving up the watch",
+                    context, endpoint, config.maxWatch()));
+            announce(w, trafficFailed("TrafficUpdateTimedOut", "the traffic update of endpoint " + endpoint
+                    + " did not finish within " + config.maxWatch()), true);
+            return;
+        }
+        String url = w.attributes().get(DeploymentOutcomeEvents.TRAFFIC_POLL_URL);
+        ActionKind kind = ActionKind.fromKey(w.kind()).orElse(ActionKind.AML_ONLINE_DEPLOYMENT);
+        arm.get(url, context).subscribe().with(ActionScope.of(w.key(), kind).context(),
+                result -> handleTraffic(w, result), failure -> {
+            log(w, () -> LOG.warnf("%s: polling %s failed: %s", context, url, failure.getMessage()));
+            schedule(w, config.pollInterval());
+        });
+    }
+
+    private void handleTraffic(Watch w, CallResult result) {
+        String context = context(w);
+        String endpoint = w.attributes().get(DeploymentOutcomeEvents.ENDPOINT);
+        if (result instanceof CallResult.Unavailable u) {
+            log(w, () -> LOG.warnf("%s: endpoint %s traffic update status unavailable (%s); polling again in %s",
+                    context, endpoint, u.reason(), config.pollInterval()));
+            schedule(w, config.pollInterval());
+            return;
+        }
+        if (result instanceof CallResult.Rejected) {
+            announce(w, trafficFailure(result), true);
+            return;
+        }
+        CallResult.Ok ok = (CallResult.Ok) result;
+        JsonNode body = ArmOutcomes.json(ok.reply());
+        boolean resource = "resource".equals(w.attributes().get(DeploymentOutcomeEvents.TRAFFIC_POLL));
+        String status = resource ? body.at("/properties/provisioningState").asText("") : body.path("status").asText("");
+        if (!isTerminal(status)) {
+            Duration next = RetryAfter.of(ok.reply()).orElse(config.pollInterval());
+            log(w, () -> LOG.debugf("%s: endpoint %s traffic update %s; polling again in %s", context, endpoint,
+                    status.isEmpty() ? "in progress" : status, next));
+            schedule(w, next);
+            return;
+        }
+        if (resource || !status.equalsIgnoreCase("succeeded")) {
+            JsonNode error = resource ? null : body.get("error");
+            announce(w, trafficSettled(w, status, error, body), true);
+            return;
+        }
+        // final-state-via original-uri: the endpoint itself says what its traffic now is.
+        Workspace ws = Workspace.fromArmId(w.attributes().get(DeploymentOutcomeEvents.WORKSPACE)).orElseThrow();
+        arm.getEndpoint(ws, endpoint, context).subscribe().with(got -> {
+            if (got instanceof CallResult.Ok read) {
+                announce(w, trafficSettled(w, "Succeeded", null, ArmOutcomes.json(read.reply())), true);
+            } else if (got instanceof CallResult.Rejected) {
+                announce(w, trafficFailure(got), true);
+            } else {
+                schedule(w, config.pollInterval());
+            }
+        }, failure -> schedule(w, config.pollInterval()));
+    }
+
+    /**
+     * The outcome of a traffic update that ended in {@code state}: Succeeded when the endpoint (when its
+     * body is at hand) gives the deployment the share asked for, else TrafficUpdateFailed with Azure's error.
+     */
+    private Map<String, String> trafficSettled(Watch w, String state, JsonNode error, JsonNode endpointBody) {
+        String endpoint = w.attributes().get(DeploymentOutcomeEvents.ENDPOINT);
+        String deployment = w.attributes().get(DeploymentOutcomeEvents.DEPLOYMENT);
+        if (!state.isEmpty() && !state.equalsIgnoreCase("succeeded")) {
+            String word = state.equalsIgnoreCase("failed") ? "Failed" : "Canceled";
+            if (error != null && error.isObject()) {
+                ArmError e = ArmError.fromNode(200, error);
+                return trafficFailed(e.code(), "the traffic update of endpoint " + endpoint + " ended " + word + ": "
+                        + e.message());
+            }
+            return trafficFailed("TrafficUpdate" + word, "the traffic update of endpoint " + endpoint + " ended "
+                    + word);
+        }
+        JsonNode traffic = endpointBody.at("/properties/traffic");
+        String expected = w.attributes().get(DeploymentOutcomeEvents.TRAFFIC_SHARE);
+        if (expected != null && traffic.isObject()) {
+            JsonNode actual = null;
+            for (var it = traffic.fields(); it.hasNext();) {
+                var e = it.next();
+                if (e.getKey().equalsIgnoreCase(deployment)) {
+                    actual = e.getValue();
+                }
+            }
+            int got = actual == null ? 0 : actual.asInt(0);
+            if (got != Integer.parseInt(expected)) {
+                return trafficFailed("TrafficNotShifted", "the traffic update of endpoint " + endpoint
+                        + " succeeded, but the endpoint gives " + deployment + " " + got + " % instead of " + expected
+                        + " % (traffic " + traffic + ")");
+            }
+        }
+        log(w, () -> LOG.infof("%s: endpoint %s traffic is now %s", context(w), endpoint,
+                traffic.isObject() ? traffic : "as asked"));
+        return Map.of(DeploymentOutcomeEvents.STATUS, "Succeeded");
+    }
+
     private static Map<String, String> trafficFailure(CallResult result) {
-        String code;
-        String message;
         if (result instanceof CallResult.Rejected r) {
             ArmError e = ArmError.of(r.reply());
-            code = e.code();
-            message = e.message();
-        } else {
-            code = "TrafficUpdateUnavailable";
-            message = ((CallResult.Unavailable) result).reason();
+            return trafficFailed(e.code(), e.message());
         }
+        return trafficFailed("TrafficUpdateUnavailable", ((CallResult.Unavailable) result).reason());
+    }
+
+    private static Map<String, String> trafficFailed(String code, String message) {
         return Map.of(DeploymentOutcomeEvents.STATUS, "TrafficUpdateFailed", DeploymentOutcomeEvents.ERROR_CODE, code,
                 DeploymentOutcomeEvents.ERROR_MESSAGE, "the deployment succeeded but its traffic share was not set: "
                         + message);

@@ -1,10 +1,12 @@
 package io.amlrouter.actions.email;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.Config;
@@ -17,6 +19,7 @@ import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.rules.action.ActionTask;
 import io.amlrouter.rules.action.RenderedEmail;
+import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Startup;
@@ -24,8 +27,9 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Runs the {@code email} actions: sends each rendered mail through SMTP (Quarkus' reactive mailer),
- * or, in log mode, writes it to the log. The mode is decided and announced at startup
+ * Runs the {@code email} actions: sends each rendered mail through SMTP ({@link SmtpSender}: the relay
+ * configured for the Quarkus mailer, in sessions that a deadline can cut before the final {@code .}), or, in
+ * log mode, writes it to the log (with the mailer's mock mailbox on, as in dev mode, mails go there). The mode is decided and announced at startup
  * ({@link DeliveryMode}). The outcome goes to the ledger through {@link ActionRunner}, with the mail's
  * {@code Message-ID} as external id; SMTP failures are sorted by {@link SmtpFailures}.
  */
@@ -40,6 +44,9 @@ public class EmailProcessor {
     private final EmailConfig config;
     private final DeliveryMode mode;
     private final String messageIdDomain;
+    private final String from;
+    /** The email actions' own SMTP sessions; null in log mode and with the mailer's mock mailbox. */
+    private final SmtpSender smtp;
 
     public EmailProcessor(ActionRunner runner, ReactiveMailer mailer, EmailConfig config, Config mpConfig) {
         this.runner = runner;
@@ -47,8 +54,19 @@ public class EmailProcessor {
         this.config = config;
         this.mode = DeliveryMode.decide(config.delivery(), mpConfig);
         Optional<String> from = mpConfig.getOptionalValue("quarkus.mailer.from", String.class);
+        this.from = from.orElse("");
         this.messageIdDomain = OutgoingMail.domainOf(from);
         announce(mpConfig, from);
+        this.smtp = mode.delivery() == EmailConfig.Delivery.SMTP && !mock(mpConfig)
+                ? new SmtpSender(SmtpSettings.from(mpConfig, this.from), config)
+                : null;
+    }
+
+    @PreDestroy
+    void close() {
+        if (smtp != null) {
+            smtp.close();
+        }
     }
 
     /** The delivery mode in effect. */
@@ -72,11 +90,25 @@ public class EmailProcessor {
                     + mode.reason() + ")"));
         }
         int recipients = email.to().size() + email.cc().size() + email.bcc().size();
-        return mailer.send(OutgoingMail.build(task, email, messageId))
-                .ifNoItem().after(config.sendTimeout()).failWith(() -> new TimeoutException(
-                        "no answer from the SMTP server within " + human(config.sendTimeout())))
+        Mail mail = OutgoingMail.build(task, email, messageId);
+        Uni<Void> sent;
+        if (smtp != null) {
+            List<String> envelope = new ArrayList<>(email.to());
+            envelope.addAll(email.cc());
+            envelope.addAll(email.bcc());
+            sent = smtp.send(new SmtpSender.Envelope(OutgoingMail.encode(mail, from, messageIdDomain), envelope));
+        } else {
+            // The mailer's mock mailbox (dev mode): nothing leaves the process.
+            sent = mailer.send(mail).ifNoItem().after(config.sendTimeout()).failWith(() -> new TimeoutException(
+                    "no answer from the SMTP server within " + human(config.sendTimeout())));
+        }
+        return sent.onSubscription().invoke(() -> runner.handingOver(task.key())) // may be delivered from here
                 .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"))
                 .onFailure().recoverWithItem(SmtpFailures::classify);
+    }
+
+    private static boolean mock(Config c) {
+        return c.getOptionalValue("quarkus.mailer.mock", Boolean.class).orElse(LaunchMode.current().isDevOrTest());
     }
 
     private static String human(Duration d) {
@@ -123,15 +155,14 @@ public class EmailProcessor {
         String startTls = c.getOptionalValue("quarkus.mailer.start-tls", String.class).orElse("OPTIONAL");
         boolean login = c.getOptionalValue("quarkus.mailer.username", String.class).filter(u -> !u.isBlank())
                 .isPresent();
-        LOG.infof("EMAIL DELIVERY: SMTP via %s:%s (%s, %s), sender %s; send timeout %s (%s)", host, port,
-                tls ? "TLS" : "STARTTLS " + startTls, login ? "with login" : "no login", from.get(),
-                human(config.sendTimeout()), mode.reason());
+        LOG.infof("EMAIL DELIVERY: SMTP via %s:%s (%s, %s), sender %s; send timeout %s, %d connections, "
+                + "queue wait %s (%s)", host, port, tls ? "TLS" : "STARTTLS " + startTls,
+                login ? "with login" : "no login", from.get(), human(config.sendTimeout()), config.maxConnections(),
+                human(config.queueWait()), mode.reason());
         if (!DeliveryMode.setByOperator(c.getConfigValue(DeliveryMode.HOST))) {
             LOG.warnf("email.delivery=smtp but quarkus.mailer.host is not set: mails go to %s", host);
         }
-        boolean mock = c.getOptionalValue("quarkus.mailer.mock", Boolean.class)
-                .orElse(LaunchMode.current().isDevOrTest());
-        if (mock) {
+        if (mock(c)) {
             LOG.warn("quarkus.mailer.mock is on (the default in dev and test mode): mails go to Quarkus' mock "
                     + "mailbox, not to the SMTP server. Set quarkus.mailer.mock=false to send them.");
         }

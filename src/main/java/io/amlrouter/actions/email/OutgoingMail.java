@@ -12,6 +12,9 @@ import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.rules.action.ActionTask;
 import io.amlrouter.rules.action.RenderedEmail;
 import io.quarkus.mailer.Mail;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.mailencoder.MailEncoder;
 
 /**
  * Turns a rendered mail into what the mailer sends, with the headers that trace it back: a
@@ -49,6 +52,25 @@ final class OutgoingMail {
                 .addHeader(RULE_HEADER, traceValue(task.ruleName()))
                 .addHeader("Auto-Submitted", "auto-generated")
                 .addHeader("X-Auto-Response-Suppress", "All");
+    }
+
+    /**
+     * The mail as it goes over SMTP (headers and MIME body), written by the same encoder the Quarkus mailer
+     * uses (Vert.x' {@link MailEncoder}): {@code From} the sender, {@code To}, {@code Cc}, never {@code Bcc}
+     * (blind copies are envelope recipients only), our headers in place of generated ones.
+     */
+    static String encode(Mail mail, String from, String domain) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        mail.getHeaders().forEach(headers::add);
+        MailMessage message = new MailMessage().setFrom(from).setSubject(mail.getSubject()).setText(mail.getText())
+                .setHtml(mail.getHtml()).setHeaders(headers);
+        if (!mail.getTo().isEmpty()) {
+            message.setTo(mail.getTo());
+        }
+        if (!mail.getCc().isEmpty()) {
+            message.setCc(mail.getCc());
+        }
+        return new MailEncoder(message, domain).encode();
     }
 
     /**

@@ -3,6 +3,12 @@ package io.amlrouter.actions.email;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import jakarta.mail.AuthenticationFailedException;
+
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+
 import io.amlrouter.actions.ActionResult;
 import io.vertx.ext.mail.SMTPException;
 
@@ -13,7 +19,9 @@ import io.vertx.ext.mail.SMTPException;
  * refused or dropped connections, TLS failures and timeouts are transient: Event Grid redelivers and
  * the mail is sent then. 5xx replies to authentication are transient too: they say the credentials
  * are wrong, not the mail, and once the Secret is fixed the redelivery gets through (Event Grid retries
- * for 24 h) where a dead letter would have lost the mail.
+ * for 24 h) where a dead letter would have lost the mail. The reply codes come from Jakarta Mail's SMTP
+ * exceptions (the email actions' sessions, {@link SmtpSender}) or from the Vert.x mail client's (the mailer's
+ * mock in dev mode). A mail that was never started ({@link SmtpSender.NotStarted}) is transient.
  */
 final class SmtpFailures {
 
@@ -29,19 +37,47 @@ final class SmtpFailures {
                 || find(failure, io.smallrye.mutiny.TimeoutException.class) != null) {
             return ActionResult.transientFailure("SMTP send timed out (email.send-timeout): " + message);
         }
-        SMTPException smtp = find(failure, SMTPException.class);
-        if (smtp != null) {
-            int code = smtp.getReplyCode();
+        if (find(failure, SmtpSender.NotStarted.class) != null) {
+            return ActionResult.transientFailure("SMTP send " + message);
+        }
+        if (find(failure, SmtpSender.NoApprovedRecipient.class) != null) {
+            return ActionResult.permanent("SMTP: " + message);
+        }
+        if (find(failure, AuthenticationFailedException.class) != null) {
+            return ActionResult.transientFailure("SMTP authentication failed, check QUARKUS_MAILER_USERNAME/PASSWORD: "
+                    + message);
+        }
+        int code = replyCode(failure);
+        if (code > 0) {
             if (AUTHENTICATION_REPLIES.contains(code)) {
                 return ActionResult.transientFailure("SMTP authentication failed (" + code + "), check "
                         + "QUARKUS_MAILER_USERNAME/PASSWORD: " + message);
             }
-            if (smtp.isPermanent()) {
+            if (code >= 500 && code < 600) {
                 return ActionResult.permanent("SMTP refused the mail (" + code + "): " + message);
             }
             return ActionResult.transientFailure("SMTP replied " + code + ": " + message);
         }
         return ActionResult.transientFailure("SMTP: " + message);
+    }
+
+    /** The relay's reply code in the failure's cause chain, or 0 (no reply: refused connection, TLS, I/O). */
+    private static int replyCode(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SMTPException e) {
+                return e.getReplyCode();
+            }
+            if (t instanceof SMTPSendFailedException e && e.getReturnCode() > 0) {
+                return e.getReturnCode();
+            }
+            if (t instanceof SMTPAddressFailedException e) {
+                return e.getReturnCode();
+            }
+            if (t instanceof SMTPSenderFailedException e) {
+                return e.getReturnCode();
+            }
+        }
+        return 0;
     }
 
     private static <T extends Throwable> T find(Throwable failure, Class<T> type) {

@@ -22,4 +22,11 @@ public sealed interface CallResult {
      */
     record Unavailable(String reason, HttpReply lastReply) implements CallResult {
     }
+
+    /**
+     * Not sent: the target's address may not be reached ({@link AddressRefused}). Retrying cannot help; the
+     * action fails permanently.
+     */
+    record Refused(String reason) implements CallResult {
+    }
 }

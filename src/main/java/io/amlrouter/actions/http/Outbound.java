@@ -28,7 +28,8 @@ import io.vertx.core.VertxException;
  * exponential backoff and jitter that honour {@code Retry-After} within a total budget, and a
  * SmallRye Fault Tolerance circuit breaker per target (ARM, or a webhook's origin). Answers are
  * sorted once: 2xx succeed; 408, 409, 429 and 5xx are retried, then unavailable (transient); other
- * 3xx/4xx are rejected (permanent). Timeouts and connection errors are retried like 5xx. Each retry is
+ * 3xx/4xx are rejected (permanent). Timeouts and connection errors are retried like 5xx; a target whose
+ * address may not be reached ({@link AddressRefused}) is refused at once (permanent). Each retry is
  * counted for the action the call belongs to ({@link ActionScope} in the Mutiny context).
  */
 @ApplicationScoped
@@ -80,6 +81,7 @@ public class Outbound {
                         .transformToUniAndConcatenate(f -> wait(context, scope, schedule, (RetryableFailure) f)))
                 .map(reply -> reply.successful() || settles.test(reply) ? (CallResult) new CallResult.Ok(reply)
                         : new CallResult.Rejected(reply))
+                .onFailure(AddressRefused.class).recoverWithItem(f -> new CallResult.Refused(f.getMessage()))
                 .onFailure().recoverWithItem(f -> unavailable(target, schedule, f));
     }
 
@@ -112,7 +114,9 @@ public class Outbound {
                     null);
         }
         if (failure instanceof RetryableFailure r) {
-            return new CallResult.Unavailable(r.getMessage() + " (" + schedule.attempts() + " attempt(s))",
+            // "calls", not "attempts": the history's attempts count runs of the action, each of which makes
+            // up to actions.http.retry.max-attempts calls.
+            return new CallResult.Unavailable(r.getMessage() + " (" + schedule.attempts() + " HTTP call(s) in this run)",
                     r.reply().orElse(null));
         }
         return new CallResult.Unavailable(describe(failure), null);

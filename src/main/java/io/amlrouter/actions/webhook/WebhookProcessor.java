@@ -18,8 +18,7 @@ import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.actions.http.Outbound;
-import io.amlrouter.actions.http.OutboundApi;
-import io.amlrouter.actions.http.RestClients;
+import io.amlrouter.actions.http.GuardedHttp;
 import io.amlrouter.rules.action.ActionTask;
 import io.amlrouter.rules.action.RenderedWebhook;
 import io.smallrye.mutiny.Uni;
@@ -29,20 +28,21 @@ import io.smallrye.mutiny.Uni;
  * the secret ones, whose values are read from {@code actions.secrets.<name>} now and never logged (nor
  * kept: a receiver's answer that echoes them is redacted before anything quotes it).
  * A 2xx answer is success (its status is recorded); other answers are sorted like ARM's (408, 409,
- * 429 and 5xx retried, then transient; other 3xx/4xx permanent). One circuit breaker per origin.
+ * 429 and 5xx retried, then transient; other 3xx/4xx permanent). One circuit breaker per origin. The host's
+ * addresses are checked before every attempt ({@link GuardedHttp}); a refused one fails permanently.
  */
 @ApplicationScoped
 public class WebhookProcessor {
 
     private final ActionRunner runner;
     private final Outbound calls;
-    private final OutboundApi api;
+    private final GuardedHttp http;
     private final Config config;
 
-    public WebhookProcessor(ActionRunner runner, Outbound calls, RestClients clients, Config config) {
+    public WebhookProcessor(ActionRunner runner, Outbound calls, GuardedHttp http, Config config) {
         this.runner = runner;
         this.calls = calls;
-        this.api = clients.build(OutboundApi.class, URI.create("https://webhook.invalid"));
+        this.http = http;
         this.config = config;
     }
 
@@ -68,8 +68,8 @@ public class WebhookProcessor {
         String context = "Event " + task.key().eventId() + " rule " + task.ruleName() + " action "
                 + task.key().actionIndex() + " (webhook " + origin + ")";
         String body = hook.body().toString();
-        return calls.call("webhook " + origin, context, () -> api.post(hook.url(), headers, body)
-                .map(r -> HttpReply.of(r).redacting(secrets)))
+        return calls.call("webhook " + origin, context, () -> http.post(url, headers, body)
+                .map(r -> r.redacting(secrets)))
                 .map(result -> outcome(origin, result));
     }
 
@@ -81,6 +81,9 @@ public class WebhookProcessor {
             HttpReply r = rejected.reply();
             return new ActionResult.FailedPermanently("webhook " + origin + " answered HTTP " + r.status()
                     + (r.body().isBlank() ? "" : ": " + r.bodyExcerpt(300)));
+        }
+        if (result instanceof CallResult.Refused refused) {
+            return new ActionResult.FailedPermanently("webhook " + origin + " not called: " + refused.reason());
         }
         return new ActionResult.FailedTransiently("webhook " + origin + ": " + ((CallResult.Unavailable) result).reason());
     }

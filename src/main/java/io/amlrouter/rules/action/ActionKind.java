@@ -6,19 +6,46 @@ import java.util.Optional;
 
 /** The kinds of action a rule can run; each has its own channel and processor. */
 public enum ActionKind {
-    EMAIL("email", "action-email"),
-    WEBHOOK("webhook", "action-webhook"),
-    AML_JOB("amlJob", "action-aml-job"),
-    ADF_PIPELINE_RUN("adfPipelineRun", "action-adf-pipeline-run"),
-    AML_PIPELINE_ENDPOINT("amlPipelineEndpoint", "action-aml-pipeline-endpoint"),
-    AML_ONLINE_DEPLOYMENT("amlOnlineDeployment", "action-aml-online-deployment");
+    EMAIL("email", "action-email", IfCut.RELEASE_BEFORE_HANDOVER),
+    WEBHOOK("webhook", "action-webhook", IfCut.SETTLE_ONCE_STARTED),
+    AML_JOB("amlJob", "action-aml-job", IfCut.REPEAT),
+    ADF_PIPELINE_RUN("adfPipelineRun", "action-adf-pipeline-run", IfCut.SETTLE_ONCE_STARTED),
+    AML_PIPELINE_ENDPOINT("amlPipelineEndpoint", "action-aml-pipeline-endpoint", IfCut.SETTLE_ONCE_STARTED),
+    AML_ONLINE_DEPLOYMENT("amlOnlineDeployment", "action-aml-online-deployment", IfCut.REPEAT);
+
+    /**
+     * What an action of this kind that is still running when the service stops (cut at the end of
+     * {@code quarkus.shutdown.timeout}) means for the next delivery; docs/reliability.md, "Shutdown".
+     */
+    public enum IfCut {
+        /**
+         * Running it again is safe: an ARM {@code PUT} of a name derived from the event, so a repeat
+         * addresses the same resource. Released: the next delivery runs it again at once.
+         */
+        REPEAT,
+        /**
+         * Released while nothing has left the process yet (the processor says when it hands the effect
+         * over, {@code ActionRunner.handingOver}); once handed over (a mail given to the SMTP server) it may
+         * have happened, and it is settled as a dead letter saying so, never repeated by a redelivery.
+         */
+        RELEASE_BEFORE_HANDOVER,
+        /** A {@code POST} that may have been received as soon as it started: settled as a dead letter saying so. */
+        SETTLE_ONCE_STARTED
+    }
 
     private final String key;
     private final String channel;
+    private final IfCut ifCut;
 
-    ActionKind(String key, String channel) {
+    ActionKind(String key, String channel, IfCut ifCut) {
         this.key = key;
         this.channel = channel;
+        this.ifCut = ifCut;
+    }
+
+    /** What a cut action of this kind means (see {@link IfCut}). */
+    public IfCut ifCut() {
+        return ifCut;
     }
 
     /** The key that names this kind in the rules file. */

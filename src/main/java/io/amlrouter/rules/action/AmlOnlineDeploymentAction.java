@@ -47,8 +47,8 @@ public record AmlOnlineDeploymentAction(WorkspaceRef workspace, CompiledTemplate
     public RenderedAction render(ActionContext context) throws RenderException {
         TemplateContext t = context.templates();
         Workspace ws = workspace.resolve(context.event());
-        String endpointName = ArmNames.segment(endpoint.render(t).strip(), "endpoint");
-        String deploymentName = ArmNames.segment(deployment.render(t).strip(), "deployment");
+        String endpointName = ArmNames.onlineName(endpoint.render(t).strip(), "endpoint", "online endpoint");
+        String deploymentName = ArmNames.onlineName(deployment.render(t).strip(), "deployment", "online deployment");
         ObjectNode request;
         if (body == null) {
             request = JsonNodeFactory.instance.objectNode();
@@ -116,6 +116,8 @@ public record AmlOnlineDeploymentAction(WorkspaceRef workspace, CompiledTemplate
         Optional<WorkspaceRef> ws = WorkspaceRef.parse(o);
         CompiledTemplate endpoint = template(o, "endpoint", true, scope, templates);
         CompiledTemplate deployment = template(o, "deployment", true, scope, templates);
+        constantName(o, "endpoint", endpoint, "online endpoint");
+        constantName(o, "deployment", deployment, "online deployment");
         Optional<JsonNode> bodyNode = o.object("body", false);
         boolean hasBody = o.has("body");
         CompiledTemplate model = template(o, "model", false, scope, templates);
@@ -137,6 +139,14 @@ public record AmlOnlineDeploymentAction(WorkspaceRef workspace, CompiledTemplate
         return Optional.of(new AmlOnlineDeploymentAction(ws.get(), endpoint, deployment, model, instanceType,
                 instanceCount.isPresent() ? instanceCount.getAsInt() : null, location,
                 traffic.isPresent() ? traffic.getAsInt() : null, body));
+    }
+
+    /** A name without placeholders is checked against Azure's rule when the rules load (and by lint). */
+    private static void constantName(StrictObject o, String key, CompiledTemplate name, String what) {
+        if (name != null && name.isConstant()) {
+            ArmNames.onlineNameError(name.source().strip(), what)
+                    .ifPresent(error -> o.diagnostics().error(o.path(key), error));
+        }
     }
 
     private static CompiledTemplate template(StrictObject o, String key, boolean required, TemplateScope scope,

@@ -19,10 +19,17 @@ public final class Lint {
     private Lint() {
     }
 
+    static final String USAGE = "usage: lint FILE [FILE...]   (checks aml-event-router rules files; exit 0 = valid, "
+            + "1 = a file is invalid, 2 = a file cannot be read)";
+
     public static int run(String[] files, PrintStream out, PrintStream err) {
         if (files.length == 0) {
-            err.println("usage: lint FILE [FILE...]   (checks aml-event-router rules files; exit 0 = valid)");
+            err.println(USAGE);
             return 2;
+        }
+        if (java.util.Arrays.stream(files).anyMatch(f -> f.equals("--help") || f.equals("-h"))) {
+            out.println(USAGE);
+            return 0;
         }
         RuleSetLoader loader = RuleSetLoader.withDefaults();
         int status = 0;

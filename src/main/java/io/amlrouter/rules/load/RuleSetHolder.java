@@ -72,8 +72,7 @@ public class RuleSetHolder {
         this.config = config;
         this.activated = activated;
         this.loader = new RuleSetLoader(new Templates(config.templateMaxChars()),
-                new ActionSettings(config.maxRecipients(), config.urls().allowedHosts().orElse(List.of()),
-                        config.urls().allowHttp(), RuleSetHolder::secretConfigured),
+                settings(config),
                 Clock.systemUTC());
         this.configWorkspaces = config.workspaces().orElse(List.of()).stream().map(id -> Workspace.fromArmId(id)
                 .orElseThrow(() -> new ConfigurationException("rules.workspaces: \"" + id
@@ -138,7 +137,16 @@ public class RuleSetHolder {
             return false;
         }
         String version = RuleSetLoader.version(content.get());
-        if (version.equals(current.version()) || (lastError != null && version.equals(lastError.version()))) {
+        if (version.equals(current.version())) {
+            if (lastError != null) {
+                // The refused change was undone: the file is the active rules again, nothing is refused any more.
+                lastError = null;
+                LOG.infof("The rules file %s is back to the active rules %s; the refused change is gone", source(),
+                        current.shortVersion());
+            }
+            return false;
+        }
+        if (lastError != null && version.equals(lastError.version())) {
             return false;
         }
         LoadResult result = loader.load(content.get(), source());
@@ -166,6 +174,17 @@ public class RuleSetHolder {
     static boolean secretConfigured(String name) {
         return org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getOptionalValue("actions.secrets." + name, String.class).filter(v -> !v.isBlank()).isPresent();
+    }
+
+    private static ActionSettings settings(RulesConfig config) {
+        try {
+            return ActionSettings.of(config.maxRecipients(), config.urls().allowedHosts().orElse(List.of()),
+                    config.urls().allowHttp(), RuleSetHolder::secretConfigured,
+                    config.urls().allowedPrivate().orElse(List.of()),
+                    config.allowedRecipientDomains().orElse(List.of()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("rules.urls.allowed-hosts / rules.urls.allowed-private: " + e.getMessage());
+        }
     }
 
     private void activate(RuleSet set, String verb) {

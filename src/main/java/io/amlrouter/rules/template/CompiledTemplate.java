@@ -1,5 +1,9 @@
 package io.amlrouter.rules.template;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.amlrouter.events.MlEvent;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateException;
 
@@ -41,7 +45,7 @@ public final class CompiledTemplate {
                             context.ruleDescription() == null ? "" : context.ruleDescription()))
                     .render();
         } catch (TemplateException e) {
-            throw new RenderException(describe(e));
+            throw new RenderException(describe(e, context.event()));
         }
         if (out.length() > maxOutputChars) {
             throw new RenderException("the rendered text is " + out.length() + " characters, more than the limit of "
@@ -50,10 +54,30 @@ public final class CompiledTemplate {
         return out;
     }
 
-    private static String describe(TemplateException e) {
+    /** Qute's message names the missing property with its base's Java class: {@code "owner" not found on the base object "...Resolvers$JsonObject"}. */
+    private static final Pattern NOT_FOUND = Pattern.compile("Property \"([^\"]*)\" not found");
+    private static final Pattern BASE_OBJECT = Pattern.compile(" on the base object \"[^\"]*\"");
+
+    /**
+     * Says what a rule author can act on: which placeholder, which event, which member was missing, and how
+     * to give a default; never the resolvers' Java classes.
+     */
+    static String describe(TemplateException e, MlEvent event) {
+        Object expression = e.getArguments() == null ? null : e.getArguments().get("expression");
+        Matcher m = NOT_FOUND.matcher(e.getArguments() == null ? "" : String.valueOf(e.getArguments().get("prop")));
+        if (expression != null && m.find()) { // Qute's PROPERTY_NOT_FOUND
+            String expr = expression.toString();
+            String member = m.group(1);
+            String path = expr.startsWith("event.") ? expr.substring("event.".length()) : expr;
+            return "{" + expr + "}: event " + event.id() + " (" + event.type() + ") has no value for \"" + member
+                    + "\" (" + path + " is missing or null). Give a default, {" + expr + " ?: 'none'} or {" + expr
+                    + " or 'none'}, or render it only when present: {#if " + expr + "??}...{/if}";
+        }
         String msg = e.getMessage() == null ? "rendering failed" : e.getMessage();
         int nl = msg.indexOf('\n');
         msg = nl < 0 ? msg : msg.substring(0, nl);
-        return msg.replace("Rendering error: ", "").replace("Rendering error in template [", "in [");
+        msg = BASE_OBJECT.matcher(msg).replaceAll("");
+        return "event " + event.id() + " (" + event.type() + "): "
+                + msg.replace("Rendering error: ", "").replace("Rendering error in template [", "in [");
     }
 }

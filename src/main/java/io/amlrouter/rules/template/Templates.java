@@ -24,8 +24,12 @@ import io.quarkus.qute.Variant;
  */
 public final class Templates {
 
-    /** Virtual methods a placeholder may use: defaults and tests, nothing that reaches Java objects. */
-    static final Set<String> ALLOWED_METHODS = Set.of("or", "?:", "orEmpty", "ifTruthy", "size", "isEmpty");
+    /**
+     * Virtual methods a placeholder may use: defaults and tests, and the pure string helpers of
+     * {@link NameHelpers}; nothing that reaches Java objects.
+     */
+    static final Set<String> ALLOWED_METHODS = Set.of("or", "?:", "orEmpty", "ifTruthy", "size", "isEmpty", "lower",
+            "upper", "replaceDisallowed", "truncHash");
 
     private static final Pattern LOOP_ALIAS = Pattern.compile("\\{#(?:for|each)\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+in\\b");
     private static final Pattern LET_ALIAS = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*=");
@@ -45,6 +49,7 @@ public final class Templates {
                         ValueResolvers.listResolver(), ValueResolvers.collectionResolver(), ValueResolvers.thisResolver(),
                         ValueResolvers.mapperResolver(), ValueResolvers.mapEntryResolver())
                 .addValueResolvers(Resolvers.EVENT, Resolvers.RULE, Resolvers.WORKSPACE, Resolvers.JSON)
+                .addValueResolver(NameHelpers.RESOLVER)
                 .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML)))
                 .removeStandaloneLines(true)
                 .strictRendering(true)
@@ -113,6 +118,13 @@ public final class Templates {
                     d.error(path, "placeholder " + shown + ": \"" + part.getName() + "\" is not available; "
                             + "placeholders read event properties and may use " + String.join(", ", sorted(ALLOWED_METHODS)));
                     return false;
+                }
+                if (NameHelpers.isHelper(part.getName())) {
+                    var problem = NameHelpers.check(part);
+                    if (problem.isPresent()) {
+                        d.error(path, "placeholder " + shown + ": " + problem.get());
+                        return false;
+                    }
                 }
                 for (Expression param : part.asVirtualMethod().getParameters()) {
                     warned |= check(param, path, scope, locals, d, alreadyWarned || warned);

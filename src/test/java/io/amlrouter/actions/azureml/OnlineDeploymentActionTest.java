@@ -167,6 +167,92 @@ class OnlineDeploymentActionTest {
         wm.verify(1, putRequestedFor(urlPathEqualTo(ENDPOINT + "/deployments/fraud-gbm-v101")));
     }
 
+    /**
+     * Stubs the endpoint's traffic update as Azure answers it: the PUT is accepted (201, Azure-AsyncOperation)
+     * and the operation stays InProgress until the test moves its scenario to "done"; after the PUT, reading
+     * the endpoint shows the new traffic. Returns the operation's path and scenario.
+     */
+    String[] trafficOperation(String deployment, String finalStatus) {
+        String op = "/subscriptions/5d2c8e71-94ab-4f3e-b0c6-1a7e3f9d2b48/providers/Microsoft.MachineLearningServices"
+                + "/locations/westeurope/mfeOperationsStatus/oe:" + UUID.randomUUID();
+        String scenario = "traffic " + op;
+        stubs.add(put(urlPathEqualTo(ENDPOINT)).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .withRequestBody(containing(deployment))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+                        .withHeader("Azure-AsyncOperation", WireMockResource.httpsUrl() + op + "?api-version=2025-09-01")
+                        .withHeader("x-ms-async-operation-timeout", "PT1H")
+                        .withBody("{\"name\":\"fraud-scorer\",\"properties\":{\"provisioningState\":\"Updating\"}}"))
+                .willSetStateTo("updating"));
+        stubs.add(get(urlPathEqualTo(op)).inScenario(scenario).whenScenarioStateIs("updating")
+                .willReturn(okJson("{\"status\":\"InProgress\"}").withHeader("Retry-After", "1")));
+        stubs.add(get(urlPathEqualTo(op)).inScenario(scenario).whenScenarioStateIs("done").willReturn(okJson(finalStatus)));
+        stubs.add(get(urlPathEqualTo(ENDPOINT)).inScenario(scenario).whenScenarioStateIs("done").willReturn(okJson("""
+                {"id": "%s", "name": "fraud-scorer", "location": "westeurope",
+                 "properties": {"authMode": "Key", "provisioningState": "Succeeded",
+                   "traffic": {"fraud-gbm-v13": 0, "fraud-gbm-v12": 0, "%s": 100}}}
+                """.formatted(ENDPOINT, deployment))));
+        return new String[] { op, scenario };
+    }
+
+    /**
+     * Delivers as Event Grid does: a 503 (here: a busy machine slowing the first ARM call past its timeout) is
+     * delivered again, for a while.
+     */
+    static void deliverUntilAnswered(ObjectNode event) {
+        await().atMost(Duration.ofMinutes(3)).until(() -> deliver(event).extract().statusCode() != 503);
+    }
+
+    /** Waits until the traffic operation was polled twice (InProgress) and checks nothing was announced yet. */
+    void awaitTrafficInProgress(ActionKey action, String op) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> wm.findAll(getRequestedFor(urlPathEqualTo(op))).size() >= 2);
+        assertThat(ledger.event(DeploymentOutcomeEvents.eventId(action)).await().indefinitely())
+                .as("no outcome is announced while the traffic update is in progress").isEmpty();
+        assertThat(ledger.openWatches().await().indefinitely()).anyMatch(w -> w.key().equals(action));
+    }
+
+    @Test
+    void theDeploymentIsAnnouncedSucceededOnlyOnceTheTrafficOperationSucceeded() throws Exception {
+        ObjectNode event = modelRegistered("deploy", "104");
+        deployment("104", "{\"status\":\"Succeeded\"}");
+        String[] traffic = trafficOperation("fraud-gbm-v104", "{\"status\":\"Succeeded\"}");
+        deliverUntilAnswered(event);
+        ActionKey action = key(event, RULE, 0);
+
+        awaitTrafficInProgress(action, traffic[0]);
+        wm.setScenarioState(traffic[1], "done");
+
+        EventHistory announced = outcome(action);
+        assertThat(announced.event().type()).isEqualTo("AmlEventRouter.DeploymentSucceeded");
+        assertThat(JSON.readTree(announced.event().raw()).at("/data/status").asText()).isEqualTo("Succeeded");
+        wm.verify(1, putRequestedFor(urlPathEqualTo(ENDPOINT)).withRequestBody(equalToJson("""
+                {"location": "westeurope", "identity": {"type": "SystemAssigned"},
+                 "properties": {"authMode": "Key",
+                   "traffic": {"fraud-gbm-v13": 0, "fraud-gbm-v12": 0, "fraud-gbm-v104": 100}}}
+                """)));
+        assertThat(wm.findAll(getRequestedFor(urlPathEqualTo(traffic[0]))).size()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aFailedTrafficOperationIsAnnouncedAsTrafficUpdateFailed() throws Exception {
+        ObjectNode event = modelRegistered("deploy", "105");
+        deployment("105", "{\"status\":\"Succeeded\"}");
+        String[] traffic = trafficOperation("fraud-gbm-v105", "{\"status\":\"Failed\",\"error\":{\"code\":"
+                + "\"BadRequest\",\"message\":\"Traffic cannot be routed to a deployment that is not ready.\"}}");
+        deliverUntilAnswered(event);
+        ActionKey action = key(event, RULE, 0);
+
+        awaitTrafficInProgress(action, traffic[0]);
+        wm.setScenarioState(traffic[1], "done");
+
+        EventHistory announced = outcome(action);
+        assertThat(announced.event().type()).isEqualTo("AmlEventRouter.DeploymentFailed");
+        JsonNode data = JSON.readTree(announced.event().raw()).get("data");
+        assertThat(data.get("status").asText()).isEqualTo("TrafficUpdateFailed");
+        assertThat(data.get("errorCode").asText()).isEqualTo("BadRequest");
+        assertThat(data.get("errorMessage").asText()).contains("fraud-scorer", "ended Failed",
+                "Traffic cannot be routed to a deployment that is not ready.");
+    }
+
     @Test
     void aFailedDeploymentIsAnnouncedWithAzuresErrorAndTakesNoTraffic() throws Exception {
         ObjectNode event = modelRegistered("deploy", "102");

@@ -84,6 +84,21 @@ class LogDeliveryTest {
             public Duration sendTimeout() {
                 return Duration.ofSeconds(15);
             }
+
+            @Override
+            public int maxConnections() {
+                return 10;
+            }
+
+            @Override
+            public Duration queueWait() {
+                return Duration.ofSeconds(5);
+            }
+
+            @Override
+            public int maxQueued() {
+                return 100;
+            }
         };
         EmailProcessor processor = new EmailProcessor(new ActionRunner(new InMemoryLedger(100, Duration.ofHours(25),
                 Clock.systemUTC(), "test"), new DeadLetterLog(), new ActionMetrics(new SimpleMeterRegistry()),

@@ -109,6 +109,9 @@ class WebhookActionTest {
         ActionRecord pending = record(ledger, key).orElseThrow();
         assertThat(pending.state()).isEqualTo(ActionState.PENDING);
         assertThat(pending.lastError()).startsWith("webhook https://localhost:" + wm.httpsPort() + ": HTTP 500");
+        // The history's attempts count runs of the action; the calls of this one run are named as calls.
+        assertThat(pending.attempts()).isEqualTo(1);
+        assertThat(pending.lastError()).endsWith("(" + failedAttempts + " HTTP call(s) in this run)");
 
         wm.removeStub(down);
         stubs.add(post(urlPathEqualTo("/hooks/flaky")).withRequestBody(containing(run)).willReturn(ok()));

@@ -179,8 +179,9 @@ class AzureActionsLoaderTest {
                 """));
         assertThatThrownBy(() -> render(rule, event("events/eventgrid/ModelRegistered.json")))
                 .isInstanceOf(RenderException.class)
-                .hasMessage("deployment: \"0.947/../x\" is not a valid Azure resource name (letters, digits, '-', '_' "
-                        + "and '.', starting with a letter or digit, at most 255 characters)");
+                .hasMessageStartingWith("deployment: \"0.947/../x\" is not a valid online deployment name: '.' is not a "
+                        + "letter, digit or '-', it does not start with a letter (Azure's rule: 3 to 32 characters: letters, digits and '-', starting "
+                        + "with a letter and ending with a letter or digit)");
         assertThatThrownBy(() -> AmlOnlineDeploymentAction.modelId("azureml:fraud-gbm:latest:x", null))
                 .hasMessage("model: \"azureml:fraud-gbm:latest:x\" is neither azureml:<name>:<version>, a model ARM id "
                         + "(/subscriptions/...) nor a registry id (azureml://registries/...)");
@@ -188,18 +189,64 @@ class AzureActionsLoaderTest {
 
     @Test
     void onlineDeploymentViolations() {
-        assertThat(errors(LOADER, file(REGISTERED, "amlOnlineDeployment: { endpoint: e }")))
+        assertThat(errors(LOADER, file(REGISTERED, "amlOnlineDeployment: { endpoint: fraud-scorer }")))
                 .containsExactly(P + "amlOnlineDeployment.deployment: is required",
                         P + "amlOnlineDeployment.model: is required (azureml:<name>:<version>, or a model ARM id) unless "
                                 + "\"body\" is given",
                         P + "amlOnlineDeployment.instanceType: is required (e.g. Standard_DS3_v2) unless \"body\" is given");
-        assertThat(errors(LOADER, file(REGISTERED, "amlOnlineDeployment: { endpoint: e, deployment: d, model: "
+        assertThat(errors(LOADER, file(REGISTERED, "amlOnlineDeployment: { endpoint: fraud-scorer, deployment: blue, model: "
                 + "\"azureml:m:1\", instanceType: t, instanceCount: 0, trafficPercent: 101, replicas: 2 }")))
                 .containsExactly(P + "amlOnlineDeployment.replicas: unknown key \"replicas\" (known: workspace, endpoint, "
                         + "deployment, model, instanceType, instanceCount, location, trafficPercent, body)",
                         P + "amlOnlineDeployment.instanceCount: must be between 1 and 1000, got 0",
                         P + "amlOnlineDeployment.trafficPercent: must be between 0 and 100, got 101");
-        assertThat(errors(LOADER, file(REGISTERED, "amlOnlineDeployment: { endpoint: e, deployment: d, body: x }")))
+        assertThat(errors(LOADER, file(REGISTERED, "amlOnlineDeployment: { endpoint: fraud-scorer, deployment: blue, body: x }")))
                 .containsExactly(P + "amlOnlineDeployment.body: must be a mapping, got the string \"x\"");
+    }
+
+    @Test
+    void constantEndpointAndDeploymentNamesAreHeldToAzuresRuleWhenTheRulesLoad() {
+        assertThat(errors(LOADER, file(REGISTERED, "amlOnlineDeployment: { endpoint: fraud_scorer, deployment: 2024-blue, "
+                + "model: \"azureml:m:1\", instanceType: t }")))
+                .containsExactly(P + "amlOnlineDeployment.endpoint: \"fraud_scorer\" is not a valid online endpoint name: "
+                        + "'_' is not a letter, digit or '-' (Azure's rule: 3 to 32 characters: letters, digits and '-', "
+                        + "starting with a letter and ending with a letter or digit); build it with the name helpers, e.g. "
+                        + "\"{event.data.modelName.lower().replaceDisallowed('a-z0-9-', '-').truncHash(24)}"
+                        + "-v{event.data.modelVersion}\"",
+                        P + "amlOnlineDeployment.deployment: \"2024-blue\" is not a valid online deployment name: it does "
+                                + "not start with a letter (Azure's rule: 3 to 32 characters: letters, digits and '-', "
+                                + "starting with a letter and ending with a letter or digit); build it with the name "
+                                + "helpers, e.g. \"{event.data.modelName.lower().replaceDisallowed('a-z0-9-', '-')"
+                                + ".truncHash(24)}-v{event.data.modelVersion}\"");
+        assertThat(errors(LOADER, file(REGISTERED, "amlOnlineDeployment: { endpoint: ab, deployment: blue-, "
+                + "model: \"azureml:m:1\", instanceType: t }")))
+                .anySatisfy(e -> assertThat(e).startsWith(P + "amlOnlineDeployment.endpoint: \"ab\" is not a valid "
+                        + "online endpoint name: it has 2 characters"))
+                .anySatisfy(e -> assertThat(e).startsWith(P + "amlOnlineDeployment.deployment: \"blue-\" is not a valid "
+                        + "online deployment name: it ends with '-'"));
+        assertThat(errors(LOADER, file(REGISTERED, "amlOnlineDeployment: { endpoint: " + "e".repeat(33)
+                + ", deployment: blue, model: \"azureml:m:1\", instanceType: t }")))
+                .singleElement().asString().contains("it has 33 characters");
+    }
+
+    @Test
+    void renderedNamesAreHeldToAzuresRuleAndTheHelpersMakeThemValid() throws RenderException {
+        String raw = """
+                amlOnlineDeployment:
+                  endpoint: fraud-scorer
+                  deployment: "{event.data.modelName}-v{event.data.modelVersion}"
+                  model: "azureml:{event.data.modelName}:{event.data.modelVersion}"
+                  instanceType: Standard_DS3_v2
+                """;
+        MlEvent event = event("events/eventgrid/ModelRegistered.long-name.json");
+        assertThatThrownBy(() -> render(rule(LOADER, file(REGISTERED, raw)), event))
+                .isInstanceOf(RenderException.class)
+                .hasMessageStartingWith("deployment: \"credit_default_xgboost_classifier-v3\" is not a valid online "
+                        + "deployment name: it has 36 characters, '_' is not a letter, digit or '-' (Azure's rule");
+        var helped = rule(LOADER, file(REGISTERED, raw.replace("\"{event.data.modelName}-v",
+                "\"{event.data.modelName.lower().replaceDisallowed('a-z0-9-', '-').truncHash(24)}-v")));
+        RenderedAmlOnlineDeployment d = (RenderedAmlOnlineDeployment) render(helped, event);
+        assertThat(d.deployment()).matches("credit-default-[0-9a-f]{8}-v3").matches(ArmNames.ONLINE_NAME);
+        assertThat(d.model()).endsWith("/models/credit_default_xgboost_classifier/versions/3");
     }
 }

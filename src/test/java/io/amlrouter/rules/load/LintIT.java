@@ -21,9 +21,15 @@ class LintIT {
     }
 
     static Result lint(String... files) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("lint"));
+        args.addAll(List.of(files));
+        return jar(args);
+    }
+
+    static Result jar(List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/quarkus-app/quarkus-run.jar", "lint"));
-        command.addAll(List.of(files));
+                "-jar", "target/quarkus-app/quarkus-run.jar"));
+        command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("lint returns without starting a server").isTrue();
@@ -48,5 +54,19 @@ class LintIT {
     @Test
     void missingFile() throws Exception {
         assertThat(lint("nope.yaml").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void helpPrintsTheUsageInsteadOfStartingTheServer() throws Exception {
+        Result r = jar(List.of("--help"));
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).startsWith("usage: java -jar quarkus-run.jar").doesNotContain("Listening on");
+    }
+
+    @Test
+    void lintHelpPrintsTheLintUsageInsteadOfReadingAFile() throws Exception {
+        Result r = lint("--help");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).startsWith("usage: lint FILE").doesNotContain("cannot read");
     }
 }

@@ -133,4 +133,31 @@ class TemplatesTest {
                 TemplateScope.ANY, "{\"id\":\"x1\",\"eventType\":\"T\",\"data\":{\"models\":[{\"name\":\"a\"},{\"name\":\"b\"}]}}"))
                 .isEqualTo("a:1;b:2;x1");
     }
+
+    /** Issue 13 section 5: the error names the placeholder, the event and the missing member, and the way out. */
+    @Test
+    void aMissingValueSaysWhichFieldOfWhichEventAndHowToGiveADefault() {
+        assertThatThrownBy(() -> render("owner: {event.data.runTags.owner}", false, STATUS,
+                "events/eventgrid/RunStatusChanged.json"))
+                .isInstanceOf(RenderException.class)
+                .hasMessage("{event.data.runTags.owner}: event 91d07e3a-6c4b-4f25-a8e9-3b1c5d7f0a64 "
+                        + "(Microsoft.MachineLearningServices.RunStatusChanged) has no value for \"owner\" "
+                        + "(data.runTags.owner is missing or null). Give a default, {event.data.runTags.owner ?: 'none'} "
+                        + "or {event.data.runTags.owner or 'none'}, or render it only when present: "
+                        + "{#if event.data.runTags.owner??}...{/if}");
+        // A member missing half-way names that member; no Java class names leak in any case.
+        assertThatThrownBy(() -> render("{#if event.data.runTags.team.lead}x{/if}", false, STATUS,
+                "events/eventgrid/RunStatusChanged.json"))
+                .hasMessageStartingWith("{event.data.runTags.team.lead}: event 91d07e3a-6c4b-4f25-a8e9-3b1c5d7f0a64 "
+                        + "(Microsoft.MachineLearningServices.RunStatusChanged) has no value for \"team\"")
+                .hasMessageNotContaining("$").hasMessageNotContaining("io.amlrouter");
+    }
+
+    /** The defaults the message above suggests do render. */
+    @Test
+    void theSuggestedDefaultsRender() throws Exception {
+        assertThat(render("{event.data.runTags.owner ?: 'none'} {event.data.runTags.owner or 'none'} "
+                + "{#if event.data.runTags.owner??}set{/if}.", false, STATUS, "events/eventgrid/RunStatusChanged.json"))
+                .isEqualTo("none none .");
+    }
 }
