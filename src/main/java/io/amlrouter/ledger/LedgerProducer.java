@@ -26,7 +26,7 @@ public class LedgerProducer {
     @Produces
     @Singleton
     @Startup
-    OutcomeLedger ledger(LedgerConfig config, Instance<ReactiveRedisDataSource> redis) {
+    OutcomeLedger ledger(LedgerConfig config, Instance<ReactiveRedisDataSource> redis, LedgerStoreMonitor monitor) {
         String owner = config.owner().orElseGet(() -> {
             String host = System.getenv("HOSTNAME");
             String suffix = UUID.randomUUID().toString().substring(0, 6);
@@ -44,7 +44,8 @@ public class LedgerProducer {
             }
             LOG.infof("Outcome ledger: Redis (quarkus.redis.hosts), keys under %s, kept %s, this replica claims as %s",
                     config.redis().keyPrefix(), config.retention(), owner);
-            return ledger;
+            // Outages observed; outcomes Redis cannot take now kept and written once it is back (within the lease).
+            return new ResilientLedger(ledger, monitor, config.claimLease());
         }
         LOG.infof("Outcome ledger: in memory (at most %d events and %d MB, a quarter of the heap; kept %s); a restart "
                 + "forgets outcomes", config.maxEvents(), Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024),
