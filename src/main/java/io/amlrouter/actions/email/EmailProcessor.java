@@ -40,9 +40,12 @@ public class EmailProcessor {
     private final EmailConfig config;
     private final DeliveryMode mode;
     private final String messageIdDomain;
+    private final LeftOutRecipients leftOut;
 
-    public EmailProcessor(ActionRunner runner, ReactiveMailer mailer, EmailConfig config, Config mpConfig) {
+    public EmailProcessor(ActionRunner runner, ReactiveMailer mailer, EmailConfig config, Config mpConfig,
+            LeftOutRecipients leftOut) {
         this.runner = runner;
+        this.leftOut = leftOut;
         this.mailer = mailer;
         this.config = config;
         this.mode = DeliveryMode.decide(config.delivery(), mpConfig);
@@ -69,13 +72,14 @@ public class EmailProcessor {
                 LOG.info(logEntry(task, email, messageId));
             }
             return Uni.createFrom().item(ActionResult.succeeded(messageId, "written to the log, not sent ("
-                    + mode.reason() + ")"));
+                    + mode.reason() + ")" + leftOut.record(task, email)));
         }
         int recipients = email.to().size() + email.cc().size() + email.bcc().size();
         return mailer.send(OutgoingMail.build(task, email, messageId))
                 .ifNoItem().after(config.sendTimeout()).failWith(() -> new TimeoutException(
                         "no answer from the SMTP server within " + human(config.sendTimeout())))
-                .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"))
+                .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"
+                        + leftOut.record(task, email)))
                 .onFailure().recoverWithItem(SmtpFailures::classify);
     }
 
