@@ -47,9 +47,12 @@ public class EmailProcessor {
     private final String from;
     /** The email actions' own SMTP sessions; null in log mode and with the mailer's mock mailbox. */
     private final SmtpSender smtp;
+    private final LeftOutRecipients leftOut;
 
-    public EmailProcessor(ActionRunner runner, ReactiveMailer mailer, EmailConfig config, Config mpConfig) {
+    public EmailProcessor(ActionRunner runner, ReactiveMailer mailer, EmailConfig config, Config mpConfig,
+            LeftOutRecipients leftOut) {
         this.runner = runner;
+        this.leftOut = leftOut;
         this.mailer = mailer;
         this.config = config;
         this.mode = DeliveryMode.decide(config.delivery(), mpConfig);
@@ -87,7 +90,7 @@ public class EmailProcessor {
                 LOG.info(logEntry(task, email, messageId));
             }
             return Uni.createFrom().item(ActionResult.succeeded(messageId, "written to the log, not sent ("
-                    + mode.reason() + ")"));
+                    + mode.reason() + ")" + leftOut.record(task, email)));
         }
         int recipients = email.to().size() + email.cc().size() + email.bcc().size();
         Mail mail = OutgoingMail.build(task, email, messageId);
@@ -103,7 +106,8 @@ public class EmailProcessor {
                     "no answer from the SMTP server within " + human(config.sendTimeout())));
         }
         return sent.onSubscription().invoke(() -> runner.handingOver(task.key())) // may be delivered from here
-                .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"))
+                .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"
+                        + leftOut.record(task, email)))
                 .onFailure().recoverWithItem(SmtpFailures::classify);
     }
 

@@ -57,13 +57,20 @@ public record ActionSettings(int maxRecipients, List<AllowedHost> allowedHosts, 
         return new ActionSettings(20, List.of(), false, null, null, List.of());
     }
 
-    /** Whether a mail may go to this address (valid syntax assumed), by its domain. */
+    /**
+     * Whether a mail may go to this address (valid syntax assumed), by its domain: {@code contoso.com} allows
+     * that domain, {@code *.contoso.com} its subdomains.
+     */
     public boolean recipientAllowed(String address) {
-        if (recipientDomains.isEmpty()) {
+        return recipientAllowed(recipientDomains, address);
+    }
+
+    static boolean recipientAllowed(List<String> domains, String address) {
+        if (domains.isEmpty()) {
             return true;
         }
         String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-        return recipientDomains.stream().anyMatch(d -> d.startsWith("*.")
+        return domains.stream().anyMatch(d -> d.startsWith("*.")
                 ? domain.endsWith(d.substring(1)) && domain.length() > d.length() - 1
                 : d.equals(domain));
     }

@@ -18,11 +18,15 @@ import io.amlrouter.rules.template.Templates;
 /**
  * {@code email}: a mail to static or event-derived recipients, with a built-in template or inline
  * HTML/text. Addresses are validated (static ones at load, templated ones at render), header values
- * lose CR/LF and control characters, and event values are HTML-escaped in HTML bodies.
+ * lose CR/LF and control characters, and event values are HTML-escaped in HTML bodies. With
+ * {@code rules.allowed-recipient-domains}, static addresses outside them are a load error. A templated
+ * address (from event data) that is not a mail address or is outside those domains is left out of the mail
+ * and named in {@link RenderedEmail#leftOut()}; the mail still goes to the others, so a bad run tag does not
+ * cost the team its mail.
  */
 public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, List<CompiledTemplate> bcc,
-        CompiledTemplate subject, CompiledTemplate html, CompiledTemplate text, String template, int maxRecipients)
-        implements ActionSpec {
+        CompiledTemplate subject, CompiledTemplate html, CompiledTemplate text, String template, int maxRecipients,
+        List<String> recipientDomains) implements ActionSpec {
 
     static final List<String> KEYS = List.of("to", "cc", "bcc", "subject", "template", "html", "text");
 
@@ -31,6 +35,7 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
                     + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]+");
     private static final Pattern SEPARATORS = Pattern.compile("[,;]");
+    private static final int MAX_SHOWN = 200;
 
     @Override
     public ActionKind kind() {
@@ -40,11 +45,13 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
     @Override
     public RenderedAction render(ActionContext context) throws RenderException {
         TemplateContext t = context.templates();
-        List<String> toAddresses = addresses(to, t, "to");
-        List<String> ccAddresses = addresses(cc, t, "cc");
-        List<String> bccAddresses = addresses(bcc, t, "bcc");
+        List<String> leftOut = new ArrayList<>();
+        List<String> toAddresses = addresses(to, t, "to", leftOut);
+        List<String> ccAddresses = addresses(cc, t, "cc", leftOut);
+        List<String> bccAddresses = addresses(bcc, t, "bcc", leftOut);
         if (toAddresses.isEmpty()) {
-            throw new RenderException("no recipient in \"to\" after rendering");
+            throw new RenderException("no recipient in \"to\" after rendering"
+                    + (leftOut.isEmpty() ? "" : " (left out: " + String.join("; ", leftOut) + ")"));
         }
         int total = toAddresses.size() + ccAddresses.size() + bccAddresses.size();
         if (total > maxRecipients) {
@@ -52,11 +59,12 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
         }
         String renderedSubject = headerValue(subject.render(t));
         return new RenderedEmail(toAddresses, ccAddresses, bccAddresses, renderedSubject,
-                html == null ? null : html.render(t), text == null ? null : text.render(t));
+                html == null ? null : html.render(t), text == null ? null : text.render(t), leftOut);
     }
 
-    private static List<String> addresses(List<CompiledTemplate> templates, TemplateContext t, String field)
-            throws RenderException {
+    /** The valid, allowed addresses of one field; the others are described in {@code leftOut}. */
+    private List<String> addresses(List<CompiledTemplate> templates, TemplateContext t, String field,
+            List<String> leftOut) throws RenderException {
         Set<String> out = new LinkedHashSet<>();
         for (CompiledTemplate template : templates) {
             for (String part : SEPARATORS.split(template.render(t))) {
@@ -65,13 +73,22 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
                     continue;
                 }
                 if (!ADDRESS.matcher(address).matches()) {
-                    throw new RenderException(field + ": \"" + address + "\" (from " + template.source()
+                    leftOut.add(field + ": \"" + shown(address) + "\" (from " + template.source()
                             + ") is not a mail address");
+                } else if (!ActionSettings.recipientAllowed(recipientDomains, address)) {
+                    leftOut.add(field + ": \"" + shown(address) + "\" (from " + template.source()
+                            + ") is outside rules.allowed-recipient-domains " + recipientDomains);
+                } else {
+                    out.add(address);
                 }
-                out.add(address);
             }
         }
         return List.copyOf(out);
+    }
+
+    /** An address as messages quote it: event data, so bounded. */
+    private static String shown(String address) {
+        return address.length() > MAX_SHOWN ? address.substring(0, MAX_SHOWN) + "..." : address;
     }
 
     /** A header value: control characters (CR, LF, ...) become spaces, runs collapse, ends trimmed. */
@@ -84,9 +101,9 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
             BuiltInEmailTemplates builtIns, ActionSettings settings) {
         Diagnostics d = o.diagnostics();
         int before = d.errors().size();
-        List<CompiledTemplate> to = recipients(o, "to", true, scope, templates);
-        List<CompiledTemplate> cc = recipients(o, "cc", false, scope, templates);
-        List<CompiledTemplate> bcc = recipients(o, "bcc", false, scope, templates);
+        List<CompiledTemplate> to = recipients(o, "to", true, scope, templates, settings);
+        List<CompiledTemplate> cc = recipients(o, "cc", false, scope, templates, settings);
+        List<CompiledTemplate> bcc = recipients(o, "bcc", false, scope, templates, settings);
         long staticCount = java.util.stream.Stream.of(to, cc, bcc).flatMap(List::stream)
                 .filter(CompiledTemplate::isConstant).count();
         if (staticCount > settings.maxRecipients()) {
@@ -132,11 +149,11 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
             return Optional.empty();
         }
         return Optional.of(new EmailAction(to, cc, bcc, subject, html, text, templateName.orElse(null),
-                settings.maxRecipients()));
+                settings.maxRecipients(), settings.recipientDomains()));
     }
 
     private static List<CompiledTemplate> recipients(StrictObject o, String key, boolean required, TemplateScope scope,
-            Templates templates) {
+            Templates templates, ActionSettings settings) {
         Optional<List<String>> values = o.strings(key, required);
         if (values.isEmpty()) {
             return List.of();
@@ -154,6 +171,9 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
                     String address = part.strip();
                     if (!address.isEmpty() && !ADDRESS.matcher(address).matches()) {
                         o.diagnostics().error(path, "\"" + address + "\" is not a mail address");
+                    } else if (!address.isEmpty() && !settings.recipientAllowed(address)) {
+                        o.diagnostics().error(path, "\"" + address + "\" is outside rules.allowed-recipient-domains "
+                                + settings.recipientDomains());
                     }
                 }
             }

@@ -63,6 +63,9 @@ class EmailDeliveryTest {
     @Inject
     EventBus bus;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @AfterEach
     void restoreServer() {
         GreenMailResource.reset();
@@ -247,19 +250,52 @@ class EmailDeliveryTest {
     }
 
     @Test
-    void aHeaderInjectionThroughATemplatedRecipientIsDeadLetteredAndNothingIsSent() {
+    void aTagWithAnInvalidAddressIsLeftOutAndTheTeamStillGetsTheMail() {
         ObjectNode event = EventFixtures.fresh("eventgrid/RunStatusChanged.json");
         EventFixtures.data(event).putObject("runTags").put("owner", "dana.kim@contoso.com\r\nBcc: attacker@evil.test");
         String id = event.get("id").textValue();
 
         post(event).statusCode(200).body("events[0].state", equalTo("done"));
 
-        assertThat(Mailbox.forEvent(id)).isEmpty();
+        // The static recipient gets the mail; the injected address goes nowhere and is not in the headers.
+        assertThat(Mailbox.inbox("mlops@contoso.com", id)).singleElement().satisfies(r -> {
+            assertThat(r.cc()).isEmpty();
+            assertThat(r.header("Bcc")).isNull();
+        });
         assertThat(Mailbox.inbox("attacker@evil.test", id)).isEmpty();
+        assertThat(Mailbox.inbox("dana.kim@contoso.com", id)).isEmpty();
         ActionRecord outcome = outcome(id, "mail-failed-runs");
-        assertThat(outcome.state()).isEqualTo(ActionState.FAILED);
-        assertThat(outcome.lastError()).contains("cc:", "dana.kim@contoso.com Bcc: attacker@evil.test",
-                "is not a mail address");
+        assertThat(outcome.state()).isEqualTo(ActionState.SUCCEEDED);
+        assertThat(outcome.detail()).isEqualTo("sent to 1 recipient(s); left out 1: cc: \"dana.kim@contoso.com Bcc: "
+                + "attacker@evil.test\" (from {event.data.runTags.owner ?: 'mlops-oncall@contoso.com'}) is not a mail "
+                + "address");
+        given().header("Authorization", "Bearer test-admin-key").get("/events/" + id).then().statusCode(200)
+                .body("actions[0].detail", equalTo(outcome.detail()));
+    }
+
+    @Test
+    void aTagWithAnAddressOutsideTheAllowedDomainsIsLeftOut() {
+        // application.yml %test: rules.allowed-recipient-domains=contoso.com
+        ObjectNode event = EventFixtures.fresh("eventgrid/RunStatusChanged.json");
+        EventFixtures.data(event).putObject("runTags").put("owner", "eve@fabrikam.example");
+        String id = event.get("id").textValue();
+        double before = leftOutCount();
+
+        post(event).statusCode(200).body("events[0].state", equalTo("done"));
+
+        assertThat(Mailbox.inbox("mlops@contoso.com", id)).singleElement()
+                .satisfies(r -> assertThat(r.cc()).isEmpty());
+        assertThat(Mailbox.inbox("eve@fabrikam.example", id)).isEmpty();
+        assertThat(outcome(id, "mail-failed-runs").detail()).isEqualTo("sent to 1 recipient(s); left out 1: cc: "
+                + "\"eve@fabrikam.example\" (from {event.data.runTags.owner ?: 'mlops-oncall@contoso.com'}) is outside "
+                + "rules.allowed-recipient-domains [contoso.com]");
+        assertThat(leftOutCount() - before).isEqualTo(1.0);
+    }
+
+    private double leftOutCount() {
+        io.micrometer.core.instrument.Counter c = registry.find("email.recipients.left.out")
+                .tag("rule", "mail-failed-runs").counter();
+        return c == null ? 0 : c.count();
     }
 
     @Test

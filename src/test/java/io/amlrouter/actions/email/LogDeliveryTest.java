@@ -103,7 +103,8 @@ class LogDeliveryTest {
         EmailProcessor processor = new EmailProcessor(new ActionRunner(new InMemoryLedger(100, Duration.ofHours(25),
                 Clock.systemUTC(), "test"), new DeadLetterLog(), new ActionMetrics(new SimpleMeterRegistry()),
                 Tracing.off()), mailer, config,
-                new SmallRyeConfigBuilder().withDefaultValue("quarkus.mailer.host", "localhost").build());
+                new SmallRyeConfigBuilder().withDefaultValue("quarkus.mailer.host", "localhost").build(),
+                new LeftOutRecipients(new SimpleMeterRegistry()));
 
         assertThat(processor.delivery()).isEqualTo(EmailConfig.Delivery.LOG);
         assertThat(records).anySatisfy(r -> {

@@ -196,4 +196,32 @@ class EmailActionTest {
         assertThat(mail.html()).isEqualTo("<p>Run <b>&lt;i&gt;x&lt;/i&gt;</b></p>");
         assertThat(mail.text()).isEqualTo("Run <i>x</i>");
     }
+
+    @Test
+    void recipientDomainsRefuseFixedOutsidersAtLoadAndLeaveOutTemplatedOnes() throws Exception {
+        RuleSetLoader domains = new RuleSetLoader(new Templates(100_000), ActionSettings.of(20, List.of(), false, null,
+                List.of(), List.of("contoso.com", "*.corp.contoso.com")), Clock.systemUTC());
+        LoadResult refused = domains.load(rule(RUN_FILTER, "to: [mlops@contoso.com, partner@fabrikam.example]\n"
+                + "template: run-status\n"), "test");
+        assertThat(((LoadResult.Invalid) refused).errors()).map(Violation::toString).containsExactly(
+                "rules[0].actions[0].email.to[1]: \"partner@fabrikam.example\" is outside rules.allowed-recipient-domains "
+                        + "[contoso.com, *.corp.contoso.com]");
+
+        LoadResult loaded = domains.load(rule(RUN_FILTER, """
+                to: [mlops@contoso.com, "{event.data.runTags.owner}"]
+                cc: ["{event.data.runTags.cc}"]
+                template: run-status
+                """), "test");
+        EmailAction action = (EmailAction) ((LoadResult.Loaded) loaded).ruleSet().rules().get(0).actions().get(0);
+        ObjectNode event = EventFixtures.event("eventgrid/RunStatusChanged.json");
+        EventFixtures.data(event).putObject("runTags").put("owner", "eve@fabrikam.example, dana@ml.corp.contoso.com")
+                .put("cc", "not-an-address");
+        RenderedEmail mail = render(action, event);
+        assertThat(mail.to()).containsExactly("mlops@contoso.com", "dana@ml.corp.contoso.com");
+        assertThat(mail.cc()).isEmpty();
+        assertThat(mail.leftOut()).containsExactly(
+                "to: \"eve@fabrikam.example\" (from {event.data.runTags.owner}) is outside rules.allowed-recipient-domains "
+                        + "[contoso.com, *.corp.contoso.com]",
+                "cc: \"not-an-address\" (from {event.data.runTags.cc}) is not a mail address");
+    }
 }
