@@ -99,15 +99,16 @@ public class EmailProcessor {
             List<String> envelope = new ArrayList<>(email.to());
             envelope.addAll(email.cc());
             envelope.addAll(email.bcc());
-            sent = smtp.send(new SmtpSender.Envelope(OutgoingMail.encode(mail, from, messageIdDomain), envelope));
+            // Handed over when its SMTP session starts: a mail still waiting for a connection is released if cut.
+            sent = smtp.send(new SmtpSender.Envelope(OutgoingMail.encode(mail, from, messageIdDomain), envelope),
+                    () -> runner.handingOver(task.key()));
         } else {
             // The mailer's mock mailbox (dev mode): nothing leaves the process.
             sent = mailer.send(mail).ifNoItem().after(config.sendTimeout()).failWith(() -> new TimeoutException(
                     "no answer from the SMTP server within " + human(config.sendTimeout())));
         }
-        return sent.onSubscription().invoke(() -> runner.handingOver(task.key())) // may be delivered from here
-                .map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"
-                        + leftOut.record(task, email)))
+        return sent.map(ignored -> ActionResult.succeeded(messageId, "sent to " + recipients + " recipient(s)"
+                + leftOut.record(task, email)))
                 .onFailure().recoverWithItem(SmtpFailures::classify);
     }
 

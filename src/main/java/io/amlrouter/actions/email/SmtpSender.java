@@ -85,11 +85,15 @@ final class SmtpSender implements AutoCloseable {
                 new ArrayBlockingQueue<>(Math.max(1, maxQueued)), daemon("email-smtp"));
     }
 
-    /** Sends one mail; fails with {@link NotStarted}, a {@link TimeoutException} or the relay's refusal. */
-    Uni<Void> send(Envelope mail) {
+    /**
+     * Sends one mail; fails with {@link NotStarted}, a {@link TimeoutException} or the relay's refusal.
+     * {@code starting} runs (on the session's thread) when the mail has its connection and its SMTP session
+     * begins: from then on the relay may deliver it; a mail still queued has not left the process.
+     */
+    Uni<Void> send(Envelope mail, Runnable starting) {
         return Uni.createFrom().emitter(emitter -> {
             Context context = Vertx.currentContext();
-            Queued queued = new Queued(mail, System.nanoTime(), failure -> {
+            Queued queued = new Queued(mail, System.nanoTime(), starting, failure -> {
                 Runnable hand = () -> {
                     if (failure == null) {
                         emitter.complete(null);
@@ -117,17 +121,19 @@ final class SmtpSender implements AutoCloseable {
     private final class Queued implements Runnable {
         private final Envelope mail;
         private final long queuedAt;
+        private final Runnable starting;
         private final Consumer<Throwable> done;
 
-        Queued(Envelope mail, long queuedAt, Consumer<Throwable> done) {
+        Queued(Envelope mail, long queuedAt, Runnable starting, Consumer<Throwable> done) {
             this.mail = mail;
             this.queuedAt = queuedAt;
+            this.starting = starting;
             this.done = done;
         }
 
         @Override
         public void run() {
-            done.accept(session(mail, queuedAt));
+            done.accept(session(mail, queuedAt, starting));
         }
 
         void abandon(String why) {
@@ -136,7 +142,7 @@ final class SmtpSender implements AutoCloseable {
     }
 
     /** One SMTP session on this thread; null when the relay accepted the mail, else why not. */
-    private Throwable session(Envelope mail, long queuedAt) {
+    private Throwable session(Envelope mail, long queuedAt, Runnable starting) {
         long started = System.nanoTime();
         Duration waited = Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(started - queuedAt));
         if (waited.compareTo(queueWait) > 0) {
@@ -156,6 +162,7 @@ final class SmtpSender implements AutoCloseable {
         if (recipients.length == 0) {
             return new NoApprovedRecipient();
         }
+        starting.run();
         SMTPTransport transport = settings.implicitTls()
                 ? new SMTPSSLTransport(session, url())
                 : new SMTPTransport(session, url());
