@@ -20,6 +20,7 @@ import io.amlrouter.actions.email.EmailConfig;
 import io.amlrouter.actions.email.EmailProcessor;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.observability.TextLog;
 import io.amlrouter.rules.DeadLetter;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
@@ -79,8 +80,8 @@ public class DeadLetterForwarder {
     private void mail(String to, DeadLetter letter) {
         if (mailToLog) {
             try (LogContext c = mdc(letter)) {
-                LOG.infof("Dead-letter mail NOT SENT (email delivery is log)\n  To: %s\n  Subject: %s\n\n%s", to,
-                        DeadLetterMail.subject(letter), DeadLetterMail.text(letter));
+                TextLog.info(LOG, "Dead-letter mail NOT SENT (email delivery is log)\n  To: %s\n  Subject: %s\n\n%s"
+                        .formatted(to, DeadLetterMail.subject(letter), DeadLetterMail.text(letter)));
             }
             return;
         }

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.observability.TextLog;
 import io.amlrouter.rules.action.ActionTask;
 import io.amlrouter.rules.action.RenderedEmail;
 import io.quarkus.mailer.Mail;
@@ -87,7 +88,7 @@ public class EmailProcessor {
         String messageId = OutgoingMail.messageId(task.key(), messageIdDomain);
         if (mode.delivery() == EmailConfig.Delivery.LOG) {
             try (LogContext ignored = LogContext.of(task)) {
-                LOG.info(logEntry(task, email, messageId));
+                TextLog.info(LOG, logEntry(task, email, messageId));
             }
             return Uni.createFrom().item(ActionResult.succeeded(messageId, "written to the log, not sent ("
                     + mode.reason() + ")" + leftOut.record(task, email)));
