@@ -20,7 +20,8 @@ public class Main {
             usage: java -jar quarkus-run.jar               start the service (configured by environment variables:
                                                            docs/operations.md)
                    java -jar quarkus-run.jar lint FILE...  check rules files offline, start nothing
-                                                           (exit 0 valid, 1 invalid, 2 unreadable; lint --help)
+                                                           (exit 0 valid, 1 invalid, 2 unreadable; options
+                                                           --strict, --format json: lint --help)
                    java -jar quarkus-run.jar --help        this text""";
 
     private static final List<String> HELP = List.of("--help", "-h", "help");

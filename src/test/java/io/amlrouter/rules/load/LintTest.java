@@ -57,4 +57,102 @@ class LintTest {
         assertThat(lint("src/main/resources/rules/sample-rules.yaml", "src/test/resources/testdata/rules/bad/names.yaml")
                 .status()).isEqualTo(1);
     }
+
+    static final String LINT = "src/test/resources/testdata/lint/";
+
+    @Test
+    void strictFailsOnAWarningThatAloneDoesNotFail() {
+        assertThat(lint(LINT + "warning.yaml").status()).isZero();
+        Run strict = lint("--strict", LINT + "warning.yaml");
+        assertThat(strict.status()).isEqualTo(1);
+        assertThat(strict.out()).contains("OK " + LINT + "warning.yaml: 1 rule(s)",
+                "  warning rules[0].filter.subjectBeginsWith: \"experiments/*\" is compared literally");
+        assertThat(lint("--strict", "src/main/resources/rules/sample-rules.yaml").status()).isZero();
+        assertThat(lint("src/test/resources/testdata/rules/bad/names.yaml", "--strict").status()).isEqualTo(1);
+    }
+
+    @Test
+    void jsonPrintsEveryFindingLocatedWithItsRule() {
+        Run run = lint("--format", "json", LINT + "findings.yaml");
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out().replace("\r\n", "\n")).isEqualTo("""
+                {
+                  "findings" : [ {
+                    "file" : "src/test/resources/testdata/lint/findings.yaml",
+                    "line" : 8,
+                    "column" : 5,
+                    "severity" : "error",
+                    "rule" : "Mail_Drift",
+                    "path" : "rules[1].name",
+                    "message" : "\\"Mail_Drift\\" must be 1-63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit"
+                  }, {
+                    "file" : "src/test/resources/testdata/lint/findings.yaml",
+                    "line" : 5,
+                    "column" : 7,
+                    "severity" : "warning",
+                    "rule" : "mail-failed-runs",
+                    "path" : "rules[0].filter.subjectBeginsWith",
+                    "message" : "\\"experiments/*\\" is compared literally; subject filters have no wildcards, so * and ? only match those characters"
+                  } ]
+                }
+                """);
+    }
+
+    @Test
+    void jsonOfAValidFileHasNoFindingsAndAYamlSyntaxErrorKeepsItsLocation() {
+        Run valid = lint("--format=json", "src/main/resources/rules/sample-rules.yaml");
+        assertThat(valid.status()).isZero();
+        assertThat(valid.out()).isEqualTo("{\n  \"findings\" : [ ]\n}\n");
+        Run syntax = lint("--format", "json", "src/test/resources/testdata/rules/bad/yaml-syntax.yaml");
+        assertThat(syntax.status()).isEqualTo(1);
+        assertThat(syntax.out()).contains("\"severity\" : \"error\"", "\"path\" : \"(line ");
+        assertThat(syntax.out()).doesNotContain("\"line\" : null");
+    }
+
+    @Test
+    void aConfigMapManifestIsLintedEntryByEntryAtTheManifestsLines() {
+        Run text = lint(LINT + "configmap.yaml");
+        assertThat(text.status()).isEqualTo(1);
+        assertThat(text.out()).contains("INVALID " + LINT + "configmap.yaml#data.rules.yaml: 1 violation(s)",
+                "  error   rules[1].name: \"Mail_Drift\" must be",
+                "  warning rules[0].filter.subjectBeginsWith: ",
+                "OK " + LINT + "configmap.yaml#data.valid.yml: 1 rule(s) (mail-drift)").doesNotContain("README.txt");
+        Run json = lint("--format", "json", LINT + "configmap.yaml");
+        assertThat(json.out()).contains("""
+                    "file" : "src/test/resources/testdata/lint/configmap.yaml",
+                    "line" : 17,
+                    "column" : 9,
+                    "severity" : "error",
+                    "rule" : "Mail_Drift",
+                    "path" : "rules[1].name",
+                """, """
+                    "line" : 14,
+                    "column" : 11,
+                    "severity" : "warning",
+                    "rule" : "mail-failed-runs",
+                """);
+    }
+
+    @Test
+    void aConfigMapWithoutRulesEntriesIsAnError() throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.createTempFile("configmap", ".yaml");
+        try {
+            java.nio.file.Files.writeString(empty, "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata:\n  a.txt: b\n");
+            Run run = lint(empty.toString());
+            assertThat(run.status()).isEqualTo(1);
+            assertThat(run.out()).contains("  error   data: a ConfigMap without a data entry named *.yaml or *.yml");
+        } finally {
+            java.nio.file.Files.delete(empty);
+        }
+    }
+
+    @Test
+    void anUnknownOptionOrFormatIsAUsageError() {
+        Run unknown = lint("--strikt", "src/main/resources/rules/sample-rules.yaml");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("usage: lint FILE");
+        assertThat(lint("--format", "xml", "src/main/resources/rules/sample-rules.yaml").status()).isEqualTo(2);
+        assertThat(lint("--help").out()).contains("--strict", "--format json");
+    }
 }
