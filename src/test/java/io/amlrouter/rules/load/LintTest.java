@@ -72,7 +72,7 @@ class LintTest {
     }
 
     @Test
-    void jsonPrintsEveryFindingLocatedWithItsRule() {
+    void jsonPrintsEveryFindingLocatedWithItsRule() throws Exception {
         Run run = lint("--format", "json", LINT + "findings.yaml");
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).isEmpty();
@@ -97,6 +97,8 @@ class LintTest {
                   } ]
                 }
                 """);
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("docs/rules.md")))
+                .as("docs/rules.md shows this output").contains("```json\n" + run.out() + "```");
     }
 
     @Test
