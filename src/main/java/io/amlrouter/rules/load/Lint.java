@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.RuleSet;
 import io.amlrouter.rules.Violation;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * {@code lint [--strict] [--format text|json] FILE...}: the service's own loader, offline. Prints a summary and
@@ -45,6 +46,7 @@ public final class Lint {
               or the command line is wrong""";
 
     /** One error or warning, located in the file given on the command line (line and column 1-based, when known). */
+    @RegisterForReflection
     public record Finding(String file, Integer line, Integer column, String severity, String rule, String path,
             String message) {
     }
