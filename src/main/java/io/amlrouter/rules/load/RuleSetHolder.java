@@ -59,6 +59,7 @@ public class RuleSetHolder {
     private final Optional<Path> path;
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong failedReloads = new AtomicLong();
+    private final AtomicLong lastSuccessMillis = new AtomicLong();
     private Counter reloadSuccess;
     private Counter reloadFailure;
     private MultiGauge info;
@@ -97,6 +98,9 @@ public class RuleSetHolder {
                 .tag("result", "failure").register(metrics);
         Gauge.builder("rules.last.reload.successful", this, h -> h.lastError == null ? 1 : 0)
                 .description("1 when the rules file on disk is the active one, 0 while a change is refused")
+                .register(metrics);
+        Gauge.builder("rules.last.reload.success.timestamp.seconds", lastSuccessMillis, m -> m.get() / 1000.0)
+                .description("Unix time of the last successful load of the rules file (at startup or on a reload)")
                 .register(metrics);
         Gauge.builder("rules.active", this, h -> h.current.rules().size())
                 .description("Rules in the active rule set").register(metrics);
@@ -190,6 +194,7 @@ public class RuleSetHolder {
     private void activate(RuleSet set, String verb) {
         current = set.withExtraWorkspaces(configWorkspaces);
         lastError = null;
+        lastSuccessMillis.set(System.currentTimeMillis());
         LOG.infof("%s %d rule(s) from %s, version %s; workspaces: %s", verb, set.rules().size(), source(),
                 set.shortVersion(), current.workspaces().isEmpty() ? "any" : current.workspaces().size());
         set.warnings().forEach(w -> LOG.warnf("Rules warning: %s", w));
