@@ -108,14 +108,19 @@ class RulesReloadTest {
     @Test
     @Order(2)
     void aConfigMapUpdateSwapsTheRulesAtomically() throws IOException {
+        double loadedAtStart = lastSuccessfulReload();
+        assertThat(loadedAtStart).as("the startup load sets the timestamp").isPositive()
+                .isLessThanOrEqualTo(System.currentTimeMillis() / 1000.0);
         kubeletUpdate(rules("second-rule", "another-rule"));
         await().atMost(Duration.ofSeconds(10)).until(() -> ruleNames().equals(List.of("second-rule", "another-rule")));
+        assertThat(lastSuccessfulReload()).as("a successful reload advances the timestamp").isGreaterThan(loadedAtStart);
     }
 
     @Test
     @Order(3)
     void anInvalidUpdateIsRefusedAndTheLastGoodRulesStay() throws IOException {
         String version = admin().get("/rules").then().extract().path("version");
+        double lastSuccess = lastSuccessfulReload();
         kubeletUpdate(rules("Bad_Name") + "  - name: no-actions\n");
         await().atMost(Duration.ofSeconds(10)).until(() -> admin().get("/rules").then().extract()
                 .path("lastReloadError") != null);
@@ -129,6 +134,7 @@ class RulesReloadTest {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("rules_reloads_total{result=\"failure\"} 1.0")
                 .contains("rules_reloads_total{result=\"success\"} 1.0").contains("rules_last_reload_successful 0.0");
+        assertThat(lastSuccessfulReload()).as("a refused change leaves the timestamp").isEqualTo(lastSuccess);
     }
 
     @Test
@@ -172,6 +178,13 @@ class RulesReloadTest {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'rules' }.data.lastReloadError", equalTo(null));
         assertThat(metrics()).contains("rules_last_reload_successful 1.0");
+    }
+
+    /** {@code rules_last_reload_success_timestamp_seconds} from the scrape. */
+    static double lastSuccessfulReload() {
+        String name = "rules_last_reload_success_timestamp_seconds ";
+        return metrics().lines().filter(l -> l.startsWith(name)).map(l -> Double.parseDouble(l.substring(name.length())))
+                .findFirst().orElseThrow(() -> new AssertionError(name + "is not in the scrape"));
     }
 
     static String metrics() {
