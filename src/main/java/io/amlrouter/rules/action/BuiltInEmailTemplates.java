@@ -59,6 +59,15 @@ public final class BuiltInEmailTemplates {
 
     private final Map<String, BuiltIn> templates = new LinkedHashMap<>();
 
+    /**
+     * The digest form of each template, for grouped actions: {@code <name>.digest.subject/.html/.txt} set into
+     * {@code _digest-layout.html/.txt}, or the {@code generic} digest form for a template that has none.
+     */
+    private final Map<String, BuiltIn> digests = new LinkedHashMap<>();
+
+    /** Templates with a digest form of their own; the others use {@code generic}'s. */
+    private static final List<String> OWN_DIGEST_FORMS = List.of("run-status", "run-completed", "generic");
+
     /** Where a layout takes the body of a template. */
     static final String CONTENT_MARKER = "{! content !}";
 
@@ -83,6 +92,30 @@ public final class BuiltInEmailTemplates {
             }
             templates.put(name, new BuiltIn(name, e.getValue(), subject, html, text));
         }
+        String digestHtmlLayout = read("email-templates/_digest-layout.html");
+        String digestTextLayout = read("email-templates/_digest-layout.txt");
+        for (Map.Entry<String, List<String>> e : CATALOGUE.entrySet()) {
+            String name = e.getKey();
+            String form = (OWN_DIGEST_FORMS.contains(name) ? name : "generic") + ".digest";
+            TemplateScope scope = e.getValue().size() == 1 ? TemplateScope.of(e.getValue()) : TemplateScope.ANY;
+            Diagnostics d = new Diagnostics();
+            CompiledTemplate subject = engine.compile(read("email-templates/" + form + ".subject").strip(), false,
+                    "email-templates/" + form + ".subject", scope, d, true).orElse(null);
+            CompiledTemplate html = engine.compile(digestHtmlLayout.replace(CONTENT_MARKER, body(form, ".html")), true,
+                    "email-templates/" + form + ".html", scope, d, true).orElse(null);
+            CompiledTemplate text = engine.compile(digestTextLayout.replace(CONTENT_MARKER,
+                    body(form, ".txt").stripTrailing()), false, "email-templates/" + form + ".txt", scope, d, true)
+                    .orElse(null);
+            if (d.hasErrors()) {
+                throw new IllegalStateException("built-in digest template " + form + " is broken: " + d.errors());
+            }
+            digests.put(name, new BuiltIn(name, e.getValue(), subject, html, text));
+        }
+    }
+
+    /** The digest form of a built-in template, for an action with {@code group}. */
+    public Optional<BuiltIn> digest(String name) {
+        return Optional.ofNullable(digests.get(name.toLowerCase(Locale.ROOT)));
     }
 
     public Optional<BuiltIn> get(String name) {

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import io.amlrouter.rules.Diagnostics;
 import io.amlrouter.rules.StrictObject;
 import io.amlrouter.rules.template.CompiledTemplate;
+import io.amlrouter.rules.template.DigestView;
 import io.amlrouter.rules.template.RenderException;
 import io.amlrouter.rules.template.TemplateContext;
 import io.amlrouter.rules.template.TemplateScope;
@@ -26,9 +27,9 @@ import io.amlrouter.rules.template.Templates;
  */
 public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, List<CompiledTemplate> bcc,
         CompiledTemplate subject, CompiledTemplate html, CompiledTemplate text, String template, int maxRecipients,
-        List<String> recipientDomains) implements ActionSpec {
+        List<String> recipientDomains, Optional<Grouping> group) implements ActionSpec, GroupableAction {
 
-    static final List<String> KEYS = List.of("to", "cc", "bcc", "subject", "template", "html", "text");
+    static final List<String> KEYS = List.of("to", "cc", "bcc", "subject", "template", "html", "text", "group");
 
     private static final Pattern ADDRESS = Pattern.compile(
             "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -42,9 +43,28 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
         return ActionKind.EMAIL;
     }
 
+    /**
+     * The mail for one event; for a grouped action, the digest it would be part of, listing only this event
+     * (what the dry run shows).
+     */
     @Override
     public RenderedAction render(ActionContext context) throws RenderException {
-        TemplateContext t = context.templates();
+        if (group.isPresent()) {
+            TemplateContext single = context.templates();
+            return renderDigest(new DigestView(group.get().key(single), List.of(context.event()), 1),
+                    context.ruleName(), context.ruleDescription());
+        }
+        return render(context.templates());
+    }
+
+    /** The digest mail of a group: recipients and every template rendered with {@code digest} set. */
+    @Override
+    public RenderedAction renderDigest(DigestView digest, String ruleName, String ruleDescription)
+            throws RenderException {
+        return render(TemplateContext.ofDigest(digest, ruleName, ruleDescription));
+    }
+
+    private RenderedAction render(TemplateContext t) throws RenderException {
         List<String> leftOut = new ArrayList<>();
         List<String> toAddresses = addresses(to, t, "to", leftOut);
         List<String> ccAddresses = addresses(cc, t, "cc", leftOut);
@@ -112,14 +132,16 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
         }
         Optional<String> templateName = o.string("template", false);
         boolean inline = o.has("html") || o.has("text");
+        Optional<Grouping> group = Grouping.parse(o, scope, templates);
+        boolean grouped = o.has("group");
         CompiledTemplate subject = o.string("subject", false)
-                .flatMap(s -> templates.compile(s, false, o.path("subject"), scope, d)).orElse(null);
+                .flatMap(s -> templates.compile(s, false, o.path("subject"), scope, d, grouped)).orElse(null);
         CompiledTemplate html = null;
         CompiledTemplate text = null;
         if (templateName.isPresent() && inline) {
             d.error(o.path(), "give either \"template\" (a built-in) or inline \"html\"/\"text\", not both");
         } else if (templateName.isPresent()) {
-            var builtIn = builtIns.get(templateName.get());
+            var builtIn = grouped ? builtIns.digest(templateName.get()) : builtIns.get(templateName.get());
             if (builtIn.isEmpty()) {
                 d.error(o.path("template"), "unknown template \"" + templateName.get() + "\"; built-in templates: "
                         + String.join(", ", builtIns.names()));
@@ -136,8 +158,15 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
                 }
             }
         } else if (inline) {
-            html = o.string("html", false).flatMap(s -> templates.compile(s, true, o.path("html"), scope, d)).orElse(null);
-            text = o.string("text", false).flatMap(s -> templates.compile(s, false, o.path("text"), scope, d)).orElse(null);
+            html = o.string("html", false).flatMap(s -> templates.compile(s, true, o.path("html"), scope, d, grouped))
+                    .orElse(null);
+            text = o.string("text", false).flatMap(s -> templates.compile(s, false, o.path("text"), scope, d, grouped))
+                    .orElse(null);
+            if (grouped && !mentionsDigest(html) && !mentionsDigest(text)) {
+                d.warning(o.path("group"), "a grouped mail is sent once per group: its inline html/text name no "
+                        + "digest.* value, so it shows only the group's first event; list them with "
+                        + "{#for e in digest.events}...{/for} (docs/actions.md, \"Digests\")");
+            }
             if (subject == null && !o.has("subject")) {
                 d.error(o.path("subject"), "is required with inline html/text");
             }
@@ -149,7 +178,11 @@ public record EmailAction(List<CompiledTemplate> to, List<CompiledTemplate> cc, 
             return Optional.empty();
         }
         return Optional.of(new EmailAction(to, cc, bcc, subject, html, text, templateName.orElse(null),
-                settings.maxRecipients(), settings.recipientDomains()));
+                settings.maxRecipients(), settings.recipientDomains(), group));
+    }
+
+    private static boolean mentionsDigest(CompiledTemplate template) {
+        return template != null && template.source().contains("digest.");
     }
 
     private static List<CompiledTemplate> recipients(StrictObject o, String key, boolean required, TemplateScope scope,

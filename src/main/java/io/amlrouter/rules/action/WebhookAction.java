@@ -10,10 +10,15 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.amlrouter.rules.Diagnostics;
 import io.amlrouter.rules.StrictObject;
+import io.amlrouter.rules.template.DigestView;
 import io.amlrouter.rules.template.RenderException;
+import io.amlrouter.rules.template.TemplateContext;
 import io.amlrouter.rules.template.TemplateScope;
 import io.amlrouter.rules.template.Templates;
 
@@ -27,10 +32,10 @@ import io.amlrouter.rules.template.Templates;
  * @param headers static headers, in order
  * @param secretHeaders header name to secret name
  */
-public record WebhookAction(URI url, Map<String, String> headers, Map<String, String> secretHeaders, JsonTemplate body)
-        implements ActionSpec {
+public record WebhookAction(URI url, Map<String, String> headers, Map<String, String> secretHeaders, JsonTemplate body,
+        Optional<Grouping> group) implements ActionSpec, GroupableAction {
 
-    static final List<String> KEYS = List.of("url", "headers", "secretHeaders", "body");
+    static final List<String> KEYS = List.of("url", "headers", "secretHeaders", "body", "group");
 
     /** RFC 9110 token characters. */
     private static final Pattern HEADER_NAME = Pattern.compile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$");
@@ -50,10 +55,44 @@ public record WebhookAction(URI url, Map<String, String> headers, Map<String, St
         return ActionKind.WEBHOOK;
     }
 
+    /**
+     * The call for one event; for a grouped action, the digest it would be part of, listing only this event
+     * (what the dry run shows).
+     */
     @Override
     public RenderedAction render(ActionContext context) throws RenderException {
+        if (group.isPresent()) {
+            return renderDigest(new DigestView(group.get().key(context.templates()), List.of(context.event()), 1),
+                    context.ruleName(), context.ruleDescription());
+        }
+        return call(body.render(context.templates()));
+    }
+
+    /**
+     * The digest of a group: one {@code POST} of
+     * {@code {"digest": {"rule", "key", "count", "more"}, "events": [body rendered for each listed event]}}.
+     */
+    @Override
+    public RenderedAction renderDigest(DigestView digest, String ruleName, String ruleDescription)
+            throws RenderException {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ObjectNode about = out.putObject("digest");
+        about.put("rule", ruleName);
+        if (digest.key() != null && !digest.key().isEmpty()) {
+            about.put("key", digest.key());
+        }
+        about.put("count", digest.count());
+        about.put("more", digest.more());
+        ArrayNode events = out.putArray("events");
+        for (var event : digest.events()) {
+            events.add(body.render(new TemplateContext(event, ruleName, ruleDescription)));
+        }
+        return call(out);
+    }
+
+    private RenderedWebhook call(JsonNode rendered) {
         return new RenderedWebhook(url.toString(), new LinkedHashMap<>(headers), new LinkedHashMap<>(secretHeaders),
-                body.render(context.templates()));
+                rendered);
     }
 
     static Optional<ActionSpec> parse(StrictObject o, TemplateScope scope, Templates templates,
@@ -96,10 +135,11 @@ public record WebhookAction(URI url, Map<String, String> headers, Map<String, St
             d.error(o.path("body"), "is required: the JSON body to post (a mapping, with placeholders)");
         }
         Optional<JsonTemplate> body = bodyNode.flatMap(b -> JsonTemplate.compile(b, o.path("body"), templates, scope, d));
+        Optional<Grouping> group = Grouping.parse(o, scope, templates);
         if (d.errors().size() > before || url.isEmpty() || body.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new WebhookAction(url.get(), headers, secretHeaders, body.get()));
+        return Optional.of(new WebhookAction(url.get(), headers, secretHeaders, body.get(), group));
     }
 
     private static boolean checkName(String name, String path, Diagnostics d) {

@@ -38,12 +38,15 @@ public final class CompiledTemplate {
         }
         String out;
         try {
-            out = template.instance()
+            var instance = template.instance()
                     .setAttribute(BoundedLoops.BUDGET_ATTRIBUTE, new BoundedLoops.Budget())
                     .data("event", new Resolvers.EventRoot(context.event()))
                     .data("rule", new Resolvers.RuleRoot(context.ruleName(),
-                            context.ruleDescription() == null ? "" : context.ruleDescription()))
-                    .render();
+                            context.ruleDescription() == null ? "" : context.ruleDescription()));
+            if (context.digest() != null) {
+                instance.data("digest", new Resolvers.DigestRoot(context.digest()));
+            }
+            out = instance.render();
         } catch (TemplateException e) {
             throw new RenderException(describe(e, context.event()));
         }

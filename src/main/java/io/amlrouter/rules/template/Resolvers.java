@@ -68,6 +68,18 @@ final class Resolvers {
         }
     };
 
+    /** The {@code digest} root of a grouped action's templates. */
+    record DigestRoot(DigestView digest) {
+    }
+
+    static final ValueResolver DIGEST = properties(DigestRoot.class, (d, name) -> switch (name) {
+        case "count" -> d.digest().count();
+        case "more" -> d.digest().more();
+        case "key" -> d.digest().key() == null || d.digest().key().isEmpty() ? null : d.digest().key();
+        case "events" -> d.digest().events().stream().map(EventRoot::new).toList();
+        default -> null;
+    });
+
     static final ValueResolver RULE = properties(RuleRoot.class, (r, name) -> switch (name) {
         case "name" -> r.name();
         case "description" -> r.description();

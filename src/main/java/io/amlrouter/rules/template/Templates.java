@@ -48,7 +48,7 @@ public final class Templates {
                         ValueResolvers.logicalAndResolver(), ValueResolvers.logicalOrResolver(),
                         ValueResolvers.listResolver(), ValueResolvers.collectionResolver(), ValueResolvers.thisResolver(),
                         ValueResolvers.mapperResolver(), ValueResolvers.mapEntryResolver())
-                .addValueResolvers(Resolvers.EVENT, Resolvers.RULE, Resolvers.WORKSPACE, Resolvers.JSON)
+                .addValueResolvers(Resolvers.EVENT, Resolvers.RULE, Resolvers.WORKSPACE, Resolvers.JSON, Resolvers.DIGEST)
                 .addValueResolver(NameHelpers.RESOLVER)
                 .addResultMapper(new HtmlEscaper(List.of(Variant.TEXT_HTML)))
                 .removeStandaloneLines(true)
@@ -67,6 +67,19 @@ public final class Templates {
      */
     public Optional<CompiledTemplate> compile(String source, boolean html, String path, TemplateScope scope,
             Diagnostics diagnostics) {
+        return compile(source, html, path, scope, diagnostics, false);
+    }
+
+    /** Properties of {@code digest}, in the templates of a grouped action ({@link DigestView}). */
+    public static final List<String> DIGEST_PROPERTIES = List.of("count", "more", "key", "events");
+
+    /**
+     * As {@link #compile(String, boolean, String, TemplateScope, Diagnostics)}; with {@code digest}, the template
+     * of a grouped action, which may also name {@code digest.count}, {@code digest.more}, {@code digest.key} and
+     * {@code digest.events}.
+     */
+    public Optional<CompiledTemplate> compile(String source, boolean html, String path, TemplateScope scope,
+            Diagnostics diagnostics, boolean digest) {
         Template template;
         try {
             template = engine.parse(source, new Variant(java.util.Locale.ROOT, java.nio.charset.StandardCharsets.UTF_8,
@@ -77,9 +90,15 @@ public final class Templates {
         }
         int before = diagnostics.errors().size();
         Set<String> locals = locals(source);
+        if (digest) {
+            locals.add("digest");
+        }
         boolean warnedUncheckedData = false;
         for (Expression expression : template.getExpressions()) {
             warnedUncheckedData |= check(expression, path, scope, locals, diagnostics, warnedUncheckedData);
+            if (digest) {
+                checkDigest(expression, path, diagnostics);
+            }
         }
         if (diagnostics.errors().size() > before) {
             return Optional.empty();
@@ -219,6 +238,18 @@ public final class Templates {
             }
         }
         return false;
+    }
+
+    /** {@code digest.<property>}: one of {@link #DIGEST_PROPERTIES}. */
+    private static void checkDigest(Expression expression, String path, Diagnostics d) {
+        List<Expression.Part> parts = expression.isLiteral() ? List.of() : expression.getParts();
+        if (parts.isEmpty() || !parts.get(0).getName().equals("digest") || parts.get(0).isVirtualMethod()) {
+            return;
+        }
+        if (parts.size() < 2 || !DIGEST_PROPERTIES.contains(parts.get(1).getName())) {
+            d.error(path, "placeholder {" + expression.toOriginalString() + "}: digest has the properties "
+                    + DIGEST_PROPERTIES);
+        }
     }
 
     private static Set<String> locals(String source) {
