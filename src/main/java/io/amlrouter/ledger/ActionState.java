@@ -9,9 +9,11 @@ public enum ActionState {
     /** Done: never run again for this event. */
     SUCCEEDED,
     /** Failed for a reason retrying cannot fix; dead-lettered, never retried unless replayed. */
-    FAILED;
+    FAILED,
+    /** Recorded in a digest group instead of run (final): the group's digest sends it (docs/actions.md, "Digests"). */
+    GROUPED;
 
     public boolean isFinal() {
-        return this == SUCCEEDED || this == FAILED;
+        return this == SUCCEEDED || this == FAILED || this == GROUPED;
     }
 }

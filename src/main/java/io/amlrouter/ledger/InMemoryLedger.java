@@ -62,6 +62,7 @@ public final class InMemoryLedger implements OutcomeLedger {
     private final Duration retention;
     private final Clock clock;
     private final String owner;
+    private final InMemoryDigestGroups groups;
 
     /** A ledger whose memory budget is a quarter of the maximum heap. */
     public InMemoryLedger(int maxEvents, Duration retention, Clock clock, String owner) {
@@ -79,6 +80,7 @@ public final class InMemoryLedger implements OutcomeLedger {
         this.retention = retention;
         this.clock = clock;
         this.owner = owner;
+        this.groups = new InMemoryDigestGroups(retention, clock, owner);
     }
 
     @Override
@@ -306,5 +308,43 @@ public final class InMemoryLedger implements OutcomeLedger {
                 break;
             }
         }
+    }
+
+    // Digest groups: InMemoryDigestGroups.
+
+    @Override
+    public Uni<Void> grouped(ActionKey key, String groupId, String detail) {
+        return update(key, r -> new ActionRecord(key, r.kind(), ActionState.GROUPED, r.attempts(), r.lastError(),
+                groupId, detail, r.firstAttemptAt(), clock.instant(), null, null));
+    }
+
+    @Override
+    public Uni<DigestGroup> groupAdd(DigestGroup group, GroupEntry entry, int maxListed) {
+        return Uni.createFrom().item(() -> groups.add(group, entry, maxListed));
+    }
+
+    @Override
+    public Uni<List<String>> dueGroups(Instant by, int limit) {
+        return Uni.createFrom().item(() -> groups.due(by, limit));
+    }
+
+    @Override
+    public Uni<Optional<GroupBatch>> takeGroup(String groupId, Duration lease, Instant by) {
+        return Uni.createFrom().item(() -> groups.take(groupId, lease, by));
+    }
+
+    @Override
+    public Uni<Void> groupSent(String groupId, long seq) {
+        return Uni.createFrom().voidItem().invoke(() -> groups.sent(groupId, seq));
+    }
+
+    @Override
+    public Uni<Void> groupRetry(String groupId, long seq, Duration after) {
+        return Uni.createFrom().voidItem().invoke(() -> groups.retry(groupId, seq, after));
+    }
+
+    @Override
+    public Uni<Long> groupedEvents() {
+        return Uni.createFrom().item(groups::events);
     }
 }

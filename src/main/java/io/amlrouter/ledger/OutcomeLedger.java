@@ -1,6 +1,7 @@
 package io.amlrouter.ledger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,4 +63,44 @@ public interface OutcomeLedger {
      * replicas left open; the in-memory store returns nothing after a restart.
      */
     Uni<List<Watch>> openWatches();
+
+    // Digest groups (docs/actions.md, "Digests"). The store holds them, so with Redis they are shared by the
+    // replicas and survive restarts.
+
+    /**
+     * The claimed grouped action is done: its event is in the group {@code groupId} (final, like a success; a
+     * redelivery does not run it again).
+     */
+    Uni<Void> grouped(ActionKey key, String groupId, String detail);
+
+    /**
+     * Adds the event of a grouped action to its group (created when new) and schedules the group: {@code wait}
+     * after its first event, and not before {@code interval} after its last digest. Idempotent per action: when that
+     * action of that event is in a group already (a redelivery), nothing is added, even if the key now renders to
+     * another group. Answers the group that holds the event. At most {@code maxListed} events of a batch are kept
+     * to be listed; the others are counted.
+     */
+    Uni<DigestGroup> groupAdd(DigestGroup group, GroupEntry entry, int maxListed);
+
+    /**
+     * The groups due by {@code by} (now, or later to send every waiting digest at once, as a stopping replica with
+     * the in-memory store does), soonest first, at most {@code limit}.
+     */
+    Uni<List<String>> dueGroups(Instant by, int limit);
+
+    /**
+     * Takes a due group to send its digest, leasing it to this replica for {@code lease}: answers its batch (the one
+     * taken before and not sent yet, or its waiting events), or nothing when the group is not due by {@code by}, is leased to
+     * another replica, or has nothing to send. Once the lease lapses, another replica may take the same batch.
+     */
+    Uni<Optional<GroupBatch>> takeGroup(String groupId, Duration lease, Instant by);
+
+    /** The batch {@code seq} was sent (or dead-lettered): it is dropped; events that joined since wait for the next. */
+    Uni<Void> groupSent(String groupId, long seq);
+
+    /** The batch {@code seq} could not be sent now: releases the lease, and the group is due again {@code after}. */
+    Uni<Void> groupRetry(String groupId, long seq, Duration after);
+
+    /** Events in groups whose digest is not sent yet (for the pending-digest gauge). */
+    Uni<Long> groupedEvents();
 }

@@ -14,6 +14,14 @@ package io.amlrouter.ledger;
  * aer:recent                        zset    event ids scored by first sight (epoch ms), capped at ledger.max-events
  * aer:{EVENT_ID}:watch:RULE/INDEX   string  an open watch (JSON), until it is closed; expires 1 h after it gives up
  * aer:watches                       zset    the open watches' keys scored by start (epoch ms)
+ * aer:{EVENT_ID}:group:RULE/INDEX   string  the digest group holding that grouped action (JSON), kept ledger.retention
+ * aer:{g:GROUP_ID}:group            hash    a digest group: spec (JSON), wait, interval (ms), firstAt, lastSent, due,
+ *                                           seq, batchOpen, pendingCount, batchCount, leaseOwner, leaseUntil
+ * aer:{g:GROUP_ID}:pending          list    events waiting for the next batch (JSON: event id, rule, index, raw, at)
+ * aer:{g:GROUP_ID}:batch            list    the batch taken and not sent yet
+ * aer:{g:GROUP_ID}:members          set     the grouped actions the group ever took (a redelivery is not added twice)
+ * aer:groups:due                    zset    group ids scored by when to look at them next (epoch ms); a hint, the
+ *                                           group's hash decides
  * </pre>
  *
  * The braces are a Redis Cluster hash tag: all keys of one event live in one slot, so the scripts that
@@ -49,6 +57,30 @@ final class RedisKeys {
 
     String watches() {
         return prefix + "watches";
+    }
+
+    String groupMember(ActionKey key) {
+        return prefix + "{" + key.eventId() + "}:group:" + field(key);
+    }
+
+    String group(String groupId) {
+        return prefix + "{g:" + groupId + "}:group";
+    }
+
+    String groupPending(String groupId) {
+        return prefix + "{g:" + groupId + "}:pending";
+    }
+
+    String groupBatch(String groupId) {
+        return prefix + "{g:" + groupId + "}:batch";
+    }
+
+    String groupMembers(String groupId) {
+        return prefix + "{g:" + groupId + "}:members";
+    }
+
+    String groupsDue() {
+        return prefix + "groups:due";
     }
 
     /** The field of an action in its event's actions hash. */

@@ -58,6 +58,17 @@ public final class RedisLedger implements OutcomeLedger {
     record OutcomeValues(String lastError, String externalId, String detail) {
     }
 
+    /** A digest group's spec as stored (durations in ms). */
+    @RegisterForReflection
+    record StoredGroup(String id, String rule, int actionIndex, String key, long waitMs, long intervalMs) {
+    }
+
+    /** An event in a digest group as stored. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StoredEntry(String eventId, String rule, int action, String raw, long at) {
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -227,6 +238,120 @@ public final class RedisLedger implements OutcomeLedger {
                 return forget.replaceWith(open);
             });
         });
+    }
+
+    @Override
+    public Uni<Void> grouped(ActionKey key, String groupId, String detail) {
+        return outcome(key, ActionState.GROUPED, new OutcomeValues(null, groupId, detail));
+    }
+
+    @Override
+    public Uni<DigestGroup> groupAdd(DigestGroup wanted, GroupEntry entry, int maxListed) {
+        // The marker lives with the event's keys and the group in its own slot (cluster hash tags), so two steps:
+        // the marker says which group holds the action (the first one, even if the key now renders otherwise), and
+        // the group's member set makes the add itself idempotent.
+        return RedisScripts.GROUP_MEMBER.run(redis, List.of(keys.groupMember(entry.key())), write(stored(wanted)),
+                ms(retention)).chain(held -> {
+                    DigestGroup group = group(read(held.toString(), StoredGroup.class));
+                    String id = group.id();
+                    String json = write(new StoredEntry(entry.key().eventId(), entry.key().rule(),
+                            entry.key().actionIndex(), entry.raw(), entry.at().toEpochMilli()));
+                    return RedisScripts.GROUP_ADD.run(redis, List.of(keys.group(id), keys.groupPending(id),
+                            keys.groupMembers(id)), entry.key().id(), json, String.valueOf(clock.millis()),
+                            ms(group.groupWait()), ms(group.interval()), String.valueOf(maxListed), ms(retention),
+                            write(stored(group)))
+                            .chain(r -> index(id, r.get(1).toLong())).replaceWith(group);
+                });
+    }
+
+    @Override
+    public Uni<List<String>> dueGroups(Instant by, int limit) {
+        return redis.execute("ZRANGE", keys.groupsDue(), "-inf", String.valueOf(by.toEpochMilli()), "BYSCORE", "LIMIT",
+                "0", String.valueOf(limit))
+                .map(r -> {
+                    List<String> ids = new ArrayList<>();
+                    r.forEach(item -> ids.add(item.toString()));
+                    return ids;
+                });
+    }
+
+    @Override
+    public Uni<Optional<GroupBatch>> takeGroup(String groupId, Duration lease, Instant by) {
+        return RedisScripts.GROUP_TAKE.run(redis, List.of(keys.group(groupId), keys.groupPending(groupId),
+                keys.groupBatch(groupId)), owner, String.valueOf(clock.millis()), ms(lease),
+                String.valueOf(by.toEpochMilli()))
+                .chain(r -> {
+                    String verdict = r.get(0).toString();
+                    if (verdict.equals("idle")) {
+                        return index(groupId, -1).replaceWith(Optional.<GroupBatch>empty());
+                    }
+                    long when = Long.parseLong(r.get(1).toString());
+                    if (verdict.equals("later")) {
+                        return index(groupId, when).replaceWith(Optional.<GroupBatch>empty());
+                    }
+                    DigestGroup group = group(read(r.get(4).toString(), StoredGroup.class));
+                    List<GroupEntry> entries = new ArrayList<>();
+                    for (int i = 5; i < r.size(); i++) {
+                        StoredEntry e = read(r.get(i).toString(), StoredEntry.class);
+                        entries.add(new GroupEntry(new ActionKey(e.eventId(), e.rule(), e.action()), e.raw(),
+                                Instant.ofEpochMilli(e.at())));
+                    }
+                    GroupBatch batch = new GroupBatch(group, Long.parseLong(r.get(2).toString()), entries,
+                            Integer.parseInt(r.get(3).toString()));
+                    return index(groupId, when).replaceWith(Optional.of(batch));
+                });
+    }
+
+    @Override
+    public Uni<Void> groupSent(String groupId, long seq) {
+        return RedisScripts.GROUP_SENT.run(redis, List.of(keys.group(groupId), keys.groupBatch(groupId)),
+                String.valueOf(seq), String.valueOf(clock.millis()))
+                .chain(r -> index(groupId, r.toLong()));
+    }
+
+    @Override
+    public Uni<Void> groupRetry(String groupId, long seq, Duration after) {
+        return RedisScripts.GROUP_RETRY.run(redis, List.of(keys.group(groupId)), String.valueOf(seq), owner,
+                String.valueOf(clock.millis()), ms(after))
+                .chain(r -> index(groupId, r.toLong()));
+    }
+
+    /** Most groups the pending-digest gauge reads (each one read per scrape). */
+    private static final int GAUGE_GROUPS = 1_000;
+
+    @Override
+    public Uni<Long> groupedEvents() {
+        return redis.sortedSet(String.class).zrange(keys.groupsDue(), 0, GAUGE_GROUPS - 1).chain(ids -> {
+            if (ids.isEmpty()) {
+                return Uni.createFrom().item(0L);
+            }
+            List<Uni<Long>> reads = ids.stream().map(id -> hashes.hmget(keys.group(id), "pendingCount", "batchCount",
+                    "batchOpen").map(h -> number(h.get("pendingCount"))
+                            + ("1".equals(h.get("batchOpen")) ? number(h.get("batchCount")) : 0))).toList();
+            return Uni.join().all(reads).andFailFast().map(all -> all.stream().mapToLong(Long::longValue).sum());
+        });
+    }
+
+    /** Keeps the due index in step with a group's hash: scored by its next due, or dropped (-1). */
+    private Uni<Void> index(String groupId, long due) {
+        if (due < 0) {
+            return redis.sortedSet(String.class).zrem(keys.groupsDue(), groupId).replaceWithVoid();
+        }
+        return redis.sortedSet(String.class).zadd(keys.groupsDue(), due, groupId)
+                .chain(() -> redis.execute("PEXPIRE", keys.groupsDue(), ms(retention))).replaceWithVoid();
+    }
+
+    private static StoredGroup stored(DigestGroup g) {
+        return new StoredGroup(g.id(), g.rule(), g.actionIndex(), g.key(), g.groupWait().toMillis(), g.interval().toMillis());
+    }
+
+    private static DigestGroup group(StoredGroup g) {
+        return new DigestGroup(g.id(), g.rule(), g.actionIndex(), g.key(), Duration.ofMillis(g.waitMs()),
+                Duration.ofMillis(g.intervalMs()));
+    }
+
+    private static long number(String value) {
+        return value == null ? 0 : Long.parseLong(value);
     }
 
     private Optional<EventHistory> history(String eventId, Map<String, String> event, Map<String, String> actions) {

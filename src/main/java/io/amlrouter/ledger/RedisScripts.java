@@ -27,7 +27,7 @@ final class RedisScripts {
             local raw = redis.call('HGET', KEYS[1], ARGV[1])
             local r = nil
             if raw then r = cjson.decode(raw) end
-            if r and (r.state == 'SUCCEEDED' or r.state == 'FAILED') then return {'done', raw} end
+            if r and (r.state == 'SUCCEEDED' or r.state == 'FAILED' or r.state == 'GROUPED') then return {'done', raw} end
             if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[5]) then
               return {'held', raw or false, redis.call('GET', KEYS[2]) or false, redis.call('PTTL', KEYS[2])}
             end
@@ -60,14 +60,14 @@ final class RedisScripts {
             local holder = redis.call('GET', KEYS[2])
             local mine = holder == ARGV[3]
             if mine then redis.call('DEL', KEYS[2]) end
-            if (r.state == 'SUCCEEDED' or r.state == 'FAILED') and r.state ~= ARGV[2] then return 0 end
+            if (r.state == 'SUCCEEDED' or r.state == 'FAILED' or r.state == 'GROUPED') and r.state ~= ARGV[2] then return 0 end
             if holder and not mine and ARGV[2] == 'PENDING' then return 0 end
             local v = cjson.decode(ARGV[6])
             r.state = ARGV[2]
             r.updatedAt = now
             r.owner = nil
             r.leaseUntil = nil
-            if ARGV[2] == 'SUCCEEDED' then
+            if ARGV[2] == 'SUCCEEDED' or ARGV[2] == 'GROUPED' then
               r.externalId = v.externalId
               r.detail = v.detail
             else
@@ -132,6 +132,115 @@ final class RedisScripts {
             local want = math.max(tonumber(ARGV[3]) - tonumber(ARGV[4]), 1000)
             if redis.call('PTTL', KEYS[1]) < want then redis.call('PEXPIRE', KEYS[1], want) end
             return 1
+            """);
+
+    /**
+     * KEYS: the action's group marker. ARGV: group spec JSON, retention ms. Records which group holds a grouped
+     * action, unless one does already; returns the spec of the group that holds it.
+     */
+    static final Script GROUP_MEMBER = new Script("""
+            local held = redis.call('GET', KEYS[1])
+            if held then return held end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return ARGV[1]
+            """);
+
+    /**
+     * KEYS: group hash, pending list, members set. ARGV: member (action key), entry JSON, now, wait ms, interval ms,
+     * max listed, retention ms, spec JSON. Adds the event unless the group has it; the first event of a batch makes
+     * the group due {@code wait} later, not before {@code interval} after the last digest (unless a batch is out:
+     * the group is looked at again when it is sent). Returns {1 added | 0 had it, due ms or -1}.
+     */
+    static final Script GROUP_ADD = new Script("""
+            local added = redis.call('SADD', KEYS[3], ARGV[1])
+            if added == 1 then
+              local now = tonumber(ARGV[3])
+              if redis.call('HEXISTS', KEYS[1], 'spec') == 0 then
+                redis.call('HSET', KEYS[1], 'spec', ARGV[8], 'seq', 0, 'pendingCount', 0, 'batchCount', 0, 'batchOpen', 0)
+              end
+              redis.call('HSET', KEYS[1], 'wait', ARGV[4], 'interval', ARGV[5])
+              if redis.call('LLEN', KEYS[2]) < tonumber(ARGV[6]) then redis.call('RPUSH', KEYS[2], ARGV[2]) end
+              redis.call('HINCRBY', KEYS[1], 'pendingCount', 1)
+              if not redis.call('HGET', KEYS[1], 'firstAt') then
+                redis.call('HSET', KEYS[1], 'firstAt', ARGV[3])
+                if redis.call('HGET', KEYS[1], 'batchOpen') ~= '1' then
+                  local due = now + tonumber(ARGV[4])
+                  local last = redis.call('HGET', KEYS[1], 'lastSent')
+                  if last then due = math.max(due, tonumber(last) + tonumber(ARGV[5])) end
+                  redis.call('HSET', KEYS[1], 'due', string.format('%d', due))
+                end
+              end
+              for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[7]) end
+            end
+            return {added, tonumber(redis.call('HGET', KEYS[1], 'due') or '-1')}
+            """);
+
+    /**
+     * KEYS: group hash, pending list, batch list. ARGV: owner, now, lease ms, by (ms). Takes a group due by
+     * {@code by} whose lease is free: the batch out, or the pending events as a new batch. Returns {'batch', lease
+     * until, seq, count, spec, entries...}, {'later', when} or {'idle'} (nothing to send; dropped from the index).
+     */
+    static final Script GROUP_TAKE = new Script("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return {'idle'} end
+            local h = redis.call('HMGET', KEYS[1], 'due', 'leaseUntil', 'batchOpen', 'pendingCount')
+            local now = tonumber(ARGV[2])
+            if not h[1] then return {'idle'} end
+            local due = tonumber(h[1])
+            local lease = tonumber(h[2] or '0')
+            if due > tonumber(ARGV[4]) or lease > now then return {'later', string.format('%d', math.max(due, lease))} end
+            if h[3] ~= '1' then
+              if tonumber(h[4]) == 0 then
+                redis.call('HDEL', KEYS[1], 'due')
+                return {'idle'}
+              end
+              redis.call('DEL', KEYS[3])
+              if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('RENAME', KEYS[2], KEYS[3]) end
+              redis.call('HINCRBY', KEYS[1], 'seq', 1)
+              redis.call('HSET', KEYS[1], 'batchCount', h[4], 'pendingCount', 0, 'batchOpen', 1)
+              redis.call('HDEL', KEYS[1], 'firstAt')
+            end
+            local untilMs = string.format('%d', now + tonumber(ARGV[3]))
+            redis.call('HSET', KEYS[1], 'leaseOwner', ARGV[1], 'leaseUntil', untilMs, 'due', untilMs)
+            local f = redis.call('HMGET', KEYS[1], 'seq', 'batchCount', 'spec')
+            local out = {'batch', untilMs, f[1], f[2], f[3]}
+            for _, e in ipairs(redis.call('LRANGE', KEYS[3], 0, -1)) do table.insert(out, e) end
+            return out
+            """);
+
+    /**
+     * KEYS: group hash, batch list. ARGV: seq, now. The batch {@code seq} is sent: drops it; the events that joined
+     * since are due {@code wait} after the first of them, not before {@code interval} from now. Returns the next due
+     * (ms) or -1.
+     */
+    static final Script GROUP_SENT = new Script("""
+            local h = redis.call('HMGET', KEYS[1], 'batchOpen', 'seq', 'pendingCount', 'firstAt', 'wait', 'interval', 'due')
+            if h[1] ~= '1' or h[2] ~= ARGV[1] then return tonumber(h[7] or '-1') end
+            local now = tonumber(ARGV[2])
+            redis.call('DEL', KEYS[2])
+            redis.call('HSET', KEYS[1], 'batchOpen', 0, 'batchCount', 0, 'lastSent', ARGV[2])
+            redis.call('HDEL', KEYS[1], 'leaseOwner', 'leaseUntil')
+            if tonumber(h[3] or '0') > 0 then
+              local due = math.max(tonumber(h[4] or ARGV[2]) + tonumber(h[5]), now + tonumber(h[6]))
+              redis.call('HSET', KEYS[1], 'due', string.format('%d', due))
+              return due
+            end
+            redis.call('HDEL', KEYS[1], 'due')
+            return -1
+            """);
+
+    /**
+     * KEYS: group hash. ARGV: seq, owner, now, after ms. The batch {@code seq} leased by {@code owner} could not be
+     * sent: frees the lease, due again {@code after}. Returns the due (ms) or -1.
+     */
+    static final Script GROUP_RETRY = new Script("""
+            local h = redis.call('HMGET', KEYS[1], 'batchOpen', 'seq', 'leaseOwner', 'due')
+            if h[1] == '1' and h[2] == ARGV[1] and h[3] == ARGV[2] then
+              local due = string.format('%d', tonumber(ARGV[3]) + tonumber(ARGV[4]))
+              redis.call('HDEL', KEYS[1], 'leaseOwner', 'leaseUntil')
+              redis.call('HSET', KEYS[1], 'due', due)
+              return tonumber(due)
+            end
+            return tonumber(h[4] or '-1')
             """);
 
     private RedisScripts() {

@@ -1,6 +1,7 @@
 package io.amlrouter.ledger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -120,6 +121,41 @@ public final class ResilientLedger implements OutcomeLedger {
     @Override
     public Uni<List<Watch>> openWatches() {
         return monitor.observe(store.openWatches());
+    }
+
+    @Override
+    public Uni<Void> grouped(ActionKey key, String groupId, String detail) {
+        return outcome(key, "grouping", s -> s.grouped(key, groupId, detail));
+    }
+
+    @Override
+    public Uni<DigestGroup> groupAdd(DigestGroup group, GroupEntry entry, int maxListed) {
+        return monitor.observe(store.groupAdd(group, entry, maxListed));
+    }
+
+    @Override
+    public Uni<List<String>> dueGroups(Instant by, int limit) {
+        return monitor.observe(store.dueGroups(by, limit));
+    }
+
+    @Override
+    public Uni<Optional<GroupBatch>> takeGroup(String groupId, Duration lease, Instant by) {
+        return monitor.observe(store.takeGroup(groupId, lease, by));
+    }
+
+    @Override
+    public Uni<Void> groupSent(String groupId, long seq) {
+        return monitor.observe(store.groupSent(groupId, seq));
+    }
+
+    @Override
+    public Uni<Void> groupRetry(String groupId, long seq, Duration after) {
+        return monitor.observe(store.groupRetry(groupId, seq, after));
+    }
+
+    @Override
+    public Uni<Long> groupedEvents() {
+        return monitor.observe(store.groupedEvents());
     }
 
     /** Outcomes kept in memory now. */

@@ -359,4 +359,135 @@ abstract class OutcomeLedgerContract {
         Thread.sleep(600);
         assertThat(await(ledger.openWatches())).containsExactly(watch);
     }
+
+    // Digest groups.
+
+    static final Duration WAIT = Duration.ofHours(1);
+    static final Duration INTERVAL = Duration.ofHours(2);
+
+    static DigestGroup group(String key) {
+        return DigestGroup.of("mail-failed-steps", 0, key, WAIT, INTERVAL);
+    }
+
+    static GroupEntry entry(String eventId) {
+        return new GroupEntry(new ActionKey(eventId, "mail-failed-steps", 0), "{\"id\":\"" + eventId + "\"}",
+                Instant.now());
+    }
+
+    static Instant in(Duration d) {
+        return Instant.now().plus(d);
+    }
+
+    @Test
+    void groupedEventsWaitForTheirGroupAndGoOutAsOneBatch() {
+        OutcomeLedger ledger = ledger();
+        DigestGroup g = group("fraud-" + id());
+        List<String> events = List.of(id(), id(), id());
+        for (String e : events) {
+            assertThat(await(ledger.groupAdd(g, entry(e), 100))).isEqualTo(g);
+        }
+        assertThat(await(ledger.groupedEvents())).isEqualTo(3);
+        assertThat(await(ledger.dueGroups(Instant.now(), 10))).isEmpty();
+        assertThat(await(ledger.takeGroup(g.id(), LEASE, Instant.now()))).isEmpty();
+        assertThat(await(ledger.dueGroups(in(WAIT.plusSeconds(5)), 10))).containsExactly(g.id());
+
+        GroupBatch batch = await(ledger.takeGroup(g.id(), LEASE, in(WAIT.plusSeconds(5)))).orElseThrow();
+        assertThat(batch.group()).isEqualTo(g);
+        assertThat(batch.seq()).isEqualTo(1);
+        assertThat(batch.count()).isEqualTo(3);
+        assertThat(batch.entries()).map(e -> e.key().eventId()).containsExactlyElementsOf(events);
+        assertThat(batch.entries().get(0).raw()).isEqualTo("{\"id\":\"" + events.get(0) + "\"}");
+        assertThat(batch.digestKey()).isEqualTo(new ActionKey("digest-" + g.id() + "-1", "mail-failed-steps", 0));
+
+        await(ledger.groupSent(g.id(), 1));
+        assertThat(await(ledger.groupedEvents())).isZero();
+        assertThat(await(ledger.dueGroups(in(Duration.ofDays(2)), 10))).isEmpty();
+        assertThat(await(ledger.takeGroup(g.id(), LEASE, in(Duration.ofDays(2))))).isEmpty();
+    }
+
+    @Test
+    void aRedeliveredEventIsNeverInAGroupTwiceNorInTwoGroups() {
+        OutcomeLedger ledger = ledger();
+        DigestGroup first = group("a-" + id());
+        DigestGroup second = group("b-" + id());
+        String event = id();
+        assertThat(await(ledger.groupAdd(first, entry(event), 100))).isEqualTo(first);
+        assertThat(await(ledger.groupAdd(first, entry(event), 100))).isEqualTo(first);
+        assertThat(await(ledger.groupAdd(second, entry(event), 100))).as("the key renders otherwise now")
+                .isEqualTo(first);
+        assertThat(await(ledger.groupedEvents())).isEqualTo(1);
+        assertThat(await(ledger.dueGroups(in(Duration.ofDays(2)), 10))).containsExactly(first.id());
+        assertThat(await(ledger.takeGroup(first.id(), LEASE, in(Duration.ofDays(2)))).orElseThrow().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchStaysTheSameUntilSentAndLaterEventsWaitForTheIntervalAfterIt() {
+        OutcomeLedger ledger = ledger();
+        DigestGroup g = group("k-" + id());
+        String one = id();
+        String two = id();
+        await(ledger.groupAdd(g, entry(one), 100));
+        Instant due = in(WAIT.plusSeconds(5));
+        GroupBatch batch = await(ledger.takeGroup(g.id(), LEASE, due)).orElseThrow();
+        await(ledger.groupAdd(g, entry(two), 100));
+        assertThat(await(ledger.takeGroup(g.id(), LEASE, due))).as("leased").isEmpty();
+        assertThat(await(ledger.groupedEvents())).isEqualTo(2);
+
+        await(ledger.groupRetry(g.id(), batch.seq(), Duration.ZERO));
+        GroupBatch again = await(ledger.takeGroup(g.id(), LEASE, Instant.now().plusSeconds(1))).orElseThrow();
+        assertThat(again.seq()).isEqualTo(batch.seq());
+        assertThat(again.entries()).map(e -> e.key().eventId()).containsExactly(one);
+
+        await(ledger.groupSent(g.id(), again.seq()));
+        await(ledger.groupSent(g.id(), again.seq()));
+        assertThat(await(ledger.groupedEvents())).isEqualTo(1);
+        assertThat(await(ledger.dueGroups(in(WAIT.plusSeconds(5)), 10))).as("not before the interval").isEmpty();
+        assertThat(await(ledger.dueGroups(in(INTERVAL.plusSeconds(5)), 10))).containsExactly(g.id());
+        GroupBatch next = await(ledger.takeGroup(g.id(), LEASE, in(INTERVAL.plusSeconds(5)))).orElseThrow();
+        assertThat(next.seq()).isEqualTo(2);
+        assertThat(next.entries()).map(e -> e.key().eventId()).containsExactly(two);
+    }
+
+    @Test
+    void aBatchIsListedUpToTheLimitAndCountedInFull() {
+        OutcomeLedger ledger = ledger();
+        DigestGroup g = group("many-" + id());
+        for (int i = 0; i < 5; i++) {
+            await(ledger.groupAdd(g, entry(id()), 2));
+        }
+        GroupBatch batch = await(ledger.takeGroup(g.id(), LEASE, in(WAIT.plusSeconds(5)))).orElseThrow();
+        assertThat(batch.entries()).hasSize(2);
+        assertThat(batch.count()).isEqualTo(5);
+    }
+
+    @Test
+    void aLapsedGroupLeaseLetsAnotherReplicaTakeTheSameBatch() {
+        List<OutcomeLedger> replicas = clients(2);
+        DigestGroup g = group("lease-" + id());
+        await(replicas.get(0).groupAdd(g, entry(id()), 100));
+        Instant due = in(WAIT.plusSeconds(5));
+        GroupBatch taken = await(replicas.get(0).takeGroup(g.id(), Duration.ofMillis(300), due)).orElseThrow();
+        assertThat(await(replicas.get(1).takeGroup(g.id(), LEASE, due))).isEmpty();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        java.util.Optional<GroupBatch> retaken = java.util.Optional.empty();
+        while (retaken.isEmpty() && System.nanoTime() < deadline) {
+            retaken = await(replicas.get(1).takeGroup(g.id(), LEASE, due));
+        }
+        assertThat(retaken).get().extracting(GroupBatch::seq).isEqualTo(taken.seq());
+    }
+
+    @Test
+    void aGroupedActionIsFinal() {
+        OutcomeLedger ledger = ledger();
+        ActionKey key = new ActionKey(id(), "mail-failed-steps", 0);
+        await(ledger.claim(key, "email", LEASE));
+        await(ledger.grouped(key, "g1", "grouped into digest \"x\""));
+        ActionRecord r = await(ledger.action(key)).orElseThrow();
+        assertThat(r.state()).isEqualTo(ActionState.GROUPED);
+        assertThat(r.externalId()).isEqualTo("g1");
+        assertThat(r.detail()).isEqualTo("grouped into digest \"x\"");
+        assertThat(await(ledger.claim(key, "email", LEASE))).isInstanceOf(Claim.AlreadyDone.class);
+        await(ledger.failedTransiently(key, "late"));
+        assertThat(await(ledger.action(key)).orElseThrow().state()).isEqualTo(ActionState.GROUPED);
+    }
 }
