@@ -27,7 +27,9 @@ import io.amlrouter.observability.Tracing;
 import io.amlrouter.rules.action.ActionContext;
 import io.amlrouter.rules.action.ActionSpec;
 import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.rules.action.GroupableAction;
 import io.amlrouter.rules.action.RenderedAction;
+import io.amlrouter.rules.digest.DigestRecorder;
 import io.amlrouter.rules.load.RuleSetHolder;
 import io.amlrouter.rules.template.RenderException;
 import io.smallrye.mutiny.Uni;
@@ -54,10 +56,11 @@ public class EventRouter {
     private final IngestMetrics ingestMetrics;
     private final ActionMetrics actionMetrics;
     private final Tracing tracing;
+    private final DigestRecorder digests;
 
     public EventRouter(RuleSetHolder rules, ActionDispatcher dispatcher, OutcomeLedger ledger, LedgerConfig ledgerConfig,
             RulesConfig config, DeadLetterLog deadLetters, RoutingMetrics metrics, IngestMetrics ingestMetrics,
-            ActionMetrics actionMetrics, Tracing tracing) {
+            ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests) {
         this.rules = rules;
         this.dispatcher = dispatcher;
         this.ledger = ledger;
@@ -68,6 +71,7 @@ public class EventRouter {
         this.ingestMetrics = ingestMetrics;
         this.actionMetrics = actionMetrics;
         this.tracing = tracing;
+        this.digests = digests;
     }
 
     @Incoming(Channels.ML_EVENTS)
@@ -151,6 +155,11 @@ public class EventRouter {
             }
             RenderedAction rendered;
             try {
+                if (spec instanceof GroupableAction groupable && groupable.group().isPresent()) {
+                    // Recorded in its digest group instead of run: docs/actions.md, "Digests".
+                    return digests.record(event, rule.name(), rule.description(), key, spec.kind(),
+                            groupable.group().get());
+                }
                 rendered = spec.render(new ActionContext(event, rule.name(), rule.description(), index));
             } catch (RenderException e) {
                 actionMetrics.failedToRender(spec.kind(), rule.name());
