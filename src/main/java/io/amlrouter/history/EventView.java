@@ -31,7 +31,8 @@ public record EventView(String id, String type, String subject, String topic, In
      *
      * @param action the action's index within its rule
      * @param state {@code PENDING} (owed: failed transiently or reopened), {@code CLAIMED} (running),
-     *        {@code SUCCEEDED}, {@code FAILED} (dead letter)
+     *        {@code SUCCEEDED}, {@code FAILED} (dead letter), {@code GROUPED} (in a digest group; {@code externalId} is
+     *        the group id)
      * @param externalId what the action created, when it names something (mail Message-ID, job name, run id)
      * @param owner the replica running it, while {@code CLAIMED}
      */

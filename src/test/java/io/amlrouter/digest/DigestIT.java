@@ -178,7 +178,7 @@ class DigestIT {
         deliverToAll(events, replicaA);
         replicaA.kill();
         replicaA.awaitExit(Duration.ofSeconds(10));
-        assertThat(smtp.received(marker)).as("not due yet (wait 6s)").isEmpty();
+        assertThat(smtp.received(marker)).as("not due yet (wait 8s)").isEmpty();
 
         SmtpPeer.Mail digest = theOneDigest(marker, Duration.ofSeconds(40));
         Map<String, Integer> expected = new HashMap<>();
