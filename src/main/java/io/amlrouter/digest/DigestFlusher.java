@@ -75,6 +75,8 @@ public class DigestFlusher {
     private final boolean durableStore;
     private final Vertx vertx;
     private final AtomicBoolean looking = new AtomicBoolean();
+    /** Looks since the pending-events gauge was last read from the store. */
+    private int looksSinceGauge;
     private volatile long timer = -1;
 
     public DigestFlusher(OutcomeLedger ledger, RuleSetHolder rules, ActionDispatcher dispatcher, EventDecoder decoder,
@@ -126,13 +128,21 @@ public class DigestFlusher {
         }
     }
 
+    /** How often the pending-events gauge is read from a shared store (it reads every group's counts). */
+    private static final Duration GAUGE_EVERY = Duration.ofSeconds(15);
+
     /** One look: sends the due digests, unless the previous look is still at it. */
     void look() {
         if (!looking.compareAndSet(false, true)) {
             return;
         }
+        boolean gauge = !durableStore || ++looksSinceGauge * config.pollInterval().toMillis() >= GAUGE_EVERY.toMillis();
+        if (gauge) {
+            looksSinceGauge = 0;
+        }
         sendDue(Instant.now())
-                .chain(sent -> ledger.groupedEvents().invoke(metrics::pending))
+                .chain(sent -> gauge ? ledger.groupedEvents().invoke(metrics::pending).replaceWithVoid()
+                        : Uni.createFrom().voidItem())
                 .subscribe().with(ignored -> looking.set(false), failure -> {
                     looking.set(false);
                     LOG.warnf("Could not look for due digests now (%s); trying again in %s", failure.toString(),
