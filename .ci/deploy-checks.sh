@@ -150,17 +150,18 @@ else
   grep -v '^OK' "$WORK/validate.log" >"$WORK/validate.fail"
   fail "documented Event Hubs site overlay (docs/operations.md) with keda-eventhubs" "$WORK/validate.fail"
 fi
-# Negative: the same render with a misspelt scaler parameter, another consumer group, no TLS and a
-# second autoscaler must be refused, each for its reason.
+# Negative: the same render with a misspelt scaler parameter, another consumer group, no TLS, lag counted
+# from the latest offset and a second autoscaler must be refused, each for its reason.
 if [ -s "$out" ]; then
-  sed -e 's/^      bootstrapServers: /      bootstrapServer: /' -e '/^      consumerGroup: /s/: .*/: someone-else/' -e '/^      tls: enable$/d' "$out" >"$WORK/keda-neg.yaml"
+  sed -e 's/^      bootstrapServers: /      bootstrapServer: /' -e '/^      consumerGroup: /s/: .*/: someone-else/' -e '/^      tls: enable$/d' -e 's/^      offsetResetPolicy: earliest$/      offsetResetPolicy: latest/' "$out" >"$WORK/keda-neg.yaml"
   awk '/^kind: HorizontalPodAutoscaler/ { found = 1 } END { exit !found }' "$WORK/k8s_overlays_eventhubs.yaml" &&
     { echo "---"; awk '/^kind: HorizontalPodAutoscaler/ { print "apiVersion: autoscaling/v2"; on = 1 } on && /^---/ { exit } on' "$WORK/k8s_overlays_eventhubs.yaml"; } >>"$WORK/keda-neg.yaml"
   if node "$NODE_DIR/eventhubs.mjs" "$WORK/keda-neg.yaml" --partitions "${partitions:-0}" --keda "$keda_secret" >"$WORK/keda-neg.log" 2>&1; then
     fail "negative KEDA render was accepted" "$WORK/keda-neg.log"
   elif grep -q 'unknown parameter bootstrapServer' "$WORK/keda-neg.log" && grep -q 'consumerGroup someone-else is not' "$WORK/keda-neg.log" &&
-       grep -q 'tls must be enable' "$WORK/keda-neg.log" && grep -q 'two fight' "$WORK/keda-neg.log"; then
-    pass "negative KEDA render rejected: bootstrapServer, another consumer group, no TLS, a second autoscaler"
+       grep -q 'tls must be enable' "$WORK/keda-neg.log" && grep -q 'two fight' "$WORK/keda-neg.log" &&
+       grep -q 'offsetResetPolicy latest is not' "$WORK/keda-neg.log"; then
+    pass "negative KEDA render rejected: bootstrapServer, another consumer group, no TLS, offsetResetPolicy latest, a second autoscaler"
   else
     fail "negative KEDA render rejected for the wrong reason" "$WORK/keda-neg.log"
   fi

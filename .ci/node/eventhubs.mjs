@@ -110,6 +110,10 @@ if (secretTemplate === undefined) {
     for (const [k, want] of [["bootstrapServers", servers], ["topic", settings.INGEST_EVENTHUBS_TOPIC], ["consumerGroup", settings.INGEST_EVENTHUBS_CONSUMER_GROUP]]) {
       if (md[k] !== want) problems.push(`kafka trigger: ${k} ${md[k]} is not the router's ${want}`);
     }
+    // A group with no committed offset: KEDA must count the lag from where the router starts reading
+    // (ingest.eventhubs.auto-offset-reset, earliest by default), or it reports a negative lag and never scales.
+    const reset = settings.INGEST_EVENTHUBS_AUTO_OFFSET_RESET ?? "earliest";
+    if ((md.offsetResetPolicy ?? "latest") !== reset) problems.push(`kafka trigger: offsetResetPolicy ${md.offsetResetPolicy ?? "latest (KEDA's default)"} is not the router's auto-offset-reset ${reset}`);
     if (!/^[1-9][0-9]*$/.test(md.lagThreshold ?? "")) problems.push(`kafka trigger: lagThreshold ${md.lagThreshold} is not a positive integer`);
     if (so.spec.minReplicaCount === 0) problems.push("minReplicaCount 0: with no committed offset the kafka scaler may never scale up again (KEDA docs)");
     if (!(so.spec.maxReplicaCount <= partitions)) problems.push(`maxReplicaCount ${so.spec.maxReplicaCount} > ${partitions} partitions`);
