@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ingest benchmark, one command: the packaged service against a bare Vert.x baseline, in the same run.
 #
-#   bench/run.sh            full run, about 10 minutes (docs/performance.md, "Ingest benchmark")
+#   bench/run.sh            full run, about 10 minutes (docs/performance.md, "Ingest benchmark"), then the Event Hubs
+#                           runs of step 9 (docs/performance.md, "Event Hubs ingest benchmark"; 10-20 minutes more)
 #   BENCH_QUICK=1 bench/run.sh   a short smoke run (about 2 minutes; its figures are not for the docs)
 #
 # Not part of ./mvnw verify. Needs 2 CPUs (0 and 1), ports 28080, 28081, 28090 and 28099 free on 127.0.0.1 (or others:
