@@ -117,6 +117,56 @@ else
   fail "Redis ledger of overlays/redis (k8s/components/redis-ledger/redis.yaml)" "$WORK/redis.log"
 fi
 
+# ---- overlays/eventhubs, the documented Event Hubs site overlay and k8s/components/keda-eventhubs ----
+# Workload identity, auth entra, no Ingress, egress to 9093, Redis ledger, replicas <= partitions (the
+# event hub's partition count is deploy/eventgrid/main.bicep's default); with KEDA: a kafka trigger
+# with the scaler's parameters only, on the router's own servers/topic/group, and no second autoscaler.
+partitions=$(sed -n 's/^param eventHubPartitionCount int = \([0-9][0-9]*\)$/\1/p' deploy/eventgrid/main.bicep)
+keda_secret=k8s/components/keda-eventhubs/secret.template.yaml
+if node "$NODE_DIR/eventhubs.mjs" "$WORK/k8s_overlays_eventhubs.yaml" --partitions "${partitions:-0}" >"$WORK/eh.log" 2>&1; then
+  pass "overlays/eventhubs: $(sed 's/^OK *[^:]*: //' "$WORK/eh.log")"
+else
+  fail "overlays/eventhubs" "$WORK/eh.log"
+fi
+if validate "$keda_secret" >"$WORK/keda-secret.log" 2>&1; then
+  pass "schema + unknown fields: $keda_secret"
+else
+  fail "schema + unknown fields: $keda_secret" "$WORK/keda-secret.log"
+fi
+# The snippet of docs/operations.md ("Event Hubs ingest on AKS"), as written, next to the repository's k8s/.
+ehsite="$WORK/ehsite"; mkdir -p "$ehsite/deploy-site"; ln -s "$PWD/k8s" "$ehsite/k8s"
+awk '/^### Event Hubs ingest on AKS/ { in_s = 1 } in_s && /^```yaml/ { on = 1; next } on && /^```/ { exit } on' docs/operations.md \
+  >"$ehsite/deploy-site/kustomization.yaml"
+out="$WORK/ehsite.yaml"
+if ! grep -q 'keda-eventhubs' "$ehsite/deploy-site/kustomization.yaml"; then
+  fail "docs/operations.md \"Event Hubs ingest on AKS\": no site overlay snippet with k8s/components/keda-eventhubs" "$ehsite/deploy-site/kustomization.yaml"
+elif ! "$KUBECTL" kustomize "$ehsite/deploy-site" >"$out" 2>"$WORK/render.log"; then
+  fail "kustomize render of the documented Event Hubs site overlay" "$WORK/render.log"
+elif validate "$out" >"$WORK/validate.log" 2>&1 &&
+     node "$NODE_DIR/eventhubs.mjs" "$out" --partitions "${partitions:-0}" --keda "$keda_secret" >>"$WORK/validate.log" 2>&1 &&
+     node "$NODE_DIR/scrape-access.mjs" "$out" admitted >>"$WORK/validate.log" 2>&1; then
+  pass "documented Event Hubs site overlay (docs/operations.md) with keda-eventhubs: schemas (KEDA CRDs too), $(grep -c '^kind:' "$out") objects, KEDA kafka trigger on the router's topic and group, scrapers admitted"
+else
+  grep -v '^OK' "$WORK/validate.log" >"$WORK/validate.fail"
+  fail "documented Event Hubs site overlay (docs/operations.md) with keda-eventhubs" "$WORK/validate.fail"
+fi
+# Negative: the same render with a misspelt scaler parameter, another consumer group, no TLS, lag counted
+# from the latest offset and a second autoscaler must be refused, each for its reason.
+if [ -s "$out" ]; then
+  sed -e 's/^      bootstrapServers: /      bootstrapServer: /' -e '/^      consumerGroup: /s/: .*/: someone-else/' -e '/^      tls: enable$/d' -e 's/^      offsetResetPolicy: earliest$/      offsetResetPolicy: latest/' "$out" >"$WORK/keda-neg.yaml"
+  awk '/^kind: HorizontalPodAutoscaler/ { found = 1 } END { exit !found }' "$WORK/k8s_overlays_eventhubs.yaml" &&
+    { echo "---"; awk '/^kind: HorizontalPodAutoscaler/ { print "apiVersion: autoscaling/v2"; on = 1 } on && /^---/ { exit } on' "$WORK/k8s_overlays_eventhubs.yaml"; } >>"$WORK/keda-neg.yaml"
+  if node "$NODE_DIR/eventhubs.mjs" "$WORK/keda-neg.yaml" --partitions "${partitions:-0}" --keda "$keda_secret" >"$WORK/keda-neg.log" 2>&1; then
+    fail "negative KEDA render was accepted" "$WORK/keda-neg.log"
+  elif grep -q 'unknown parameter bootstrapServer' "$WORK/keda-neg.log" && grep -q 'consumerGroup someone-else is not' "$WORK/keda-neg.log" &&
+       grep -q 'tls must be enable' "$WORK/keda-neg.log" && grep -q 'two fight' "$WORK/keda-neg.log" &&
+       grep -q 'offsetResetPolicy latest is not' "$WORK/keda-neg.log"; then
+    pass "negative KEDA render rejected: bootstrapServer, another consumer group, no TLS, offsetResetPolicy latest, a second autoscaler"
+  else
+    fail "negative KEDA render rejected for the wrong reason" "$WORK/keda-neg.log"
+  fi
+fi
+
 # Without k8s/components/prometheus-scrape no scraper reaches the router (so the component is what opens it).
 if node "$NODE_DIR/scrape-access.mjs" "$WORK/k8s_overlays_jvm.yaml" denied >"$WORK/scrape.log" 2>&1; then
   pass "NetworkPolicy of overlays/jvm (no prometheus-scrape component): scrapers denied"
@@ -180,6 +230,29 @@ if bash "$script" "${args[@]}" >"$WORK/az-noloc.log" 2>&1 || ! grep -q -- '--loc
   fail "$script without --location must refuse to run" "$WORK/az-noloc.log"
 else
   pass "$script without --location: refused"
+fi
+# --ingest eventhub: namespace, event hub and consumer group; the system topic's identity, Data Sender on
+# the event hub for it and Data Receiver for the router (built-in role ids); delivery with that identity.
+eh_args=(--resourceGroup rg-mlops-prod --workspaceName mlw-fraud-weu --location westeurope --deadLetterStorageAccountName stmlopsdeadletter
+         --ingest eventhub --eventHubNamespaceName evhns-mlops-weu --routerPrincipalId 5d2c8e71-94ab-4f3e-b0c6-1a7e3f9d2b48 --dry-run)
+if bash "$script" "${eh_args[@]}" >"$WORK/az-eh.log" 2>&1 &&
+   grep -q '^az eventhubs namespace create .* --location westeurope --sku Standard ' "$WORK/az-eh.log" &&
+   grep -q '^az eventhubs eventhub create .* -n aml-events --partition-count 4 ' "$WORK/az-eh.log" &&
+   grep -q '^az eventhubs eventhub consumer-group create .* --eventhub-name aml-events -n aml-event-router ' "$WORK/az-eh.log" &&
+   grep -q '^az eventgrid system-topic update .* --identity systemassigned ' "$WORK/az-eh.log" &&
+   grep -q '^az role assignment create --assignee-object-id \\<system\\ topic\\ principal\\ id\\> .* --role 2b629674-e913-4c01-ae53-ef4638d8f975 --scope \\<event\\ hub\\ id\\> ' "$WORK/az-eh.log" &&
+   grep -q '^az role assignment create --assignee-object-id 5d2c8e71-94ab-4f3e-b0c6-1a7e3f9d2b48 .* --role a638d3c7-ab3a-418d-83e6-5f17a39d4fde --scope \\<event\\ hub\\ id\\> ' "$WORK/az-eh.log" &&
+   grep -q '^az eventgrid system-topic event-subscription create .* --delivery-identity systemassigned --delivery-identity-endpoint-type eventhub --delivery-identity-endpoint \\<event\\ hub\\ id\\> ' "$WORK/az-eh.log" &&
+   ! grep -q -- '--endpoint-type webhook' "$WORK/az-eh.log" &&
+   grep -q '^routers: INGEST_EVENTHUBS_BOOTSTRAP_SERVERS=evhns-mlops-weu.servicebus.windows.net:9093 ' "$WORK/az-eh.log"; then
+  pass "$script --ingest eventhub --dry-run: event hub, consumer group, topic identity as Data Sender, router as Data Receiver, delivery with the identity"
+else
+  fail "$script --ingest eventhub --dry-run" "$WORK/az-eh.log"
+fi
+if bash "$script" "${eh_args[@]/evhns-mlops-weu/}" >"$WORK/az-eh-nons.log" 2>&1 || ! grep -q -- '--ingest eventhub needs --eventHubNamespaceName' "$WORK/az-eh-nons.log"; then
+  fail "$script --ingest eventhub without --eventHubNamespaceName must refuse to run" "$WORK/az-eh-nons.log"
+else
+  pass "$script --ingest eventhub without a namespace: refused"
 fi
 
 # ---- Dockerfiles ---------------------------------------------------------------------------------

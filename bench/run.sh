@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ingest benchmark, one command: the packaged service against a bare Vert.x baseline, in the same run.
 #
-#   bench/run.sh            full run, about 10 minutes (docs/performance.md, "Ingest benchmark")
+#   bench/run.sh            full run, about 10 minutes (docs/performance.md, "Ingest benchmark"), then the Event Hubs
+#                           runs of step 9 (docs/performance.md, "Event Hubs ingest benchmark"; 10-20 minutes more)
 #   BENCH_QUICK=1 bench/run.sh   a short smoke run (about 2 minutes; its figures are not for the docs)
 #
 # Not part of ./mvnw verify. Needs 2 CPUs (0 and 1), ports 28080, 28081, 28090 and 28099 free on 127.0.0.1 (or others:
@@ -35,6 +36,16 @@
 #     sustains, for information.
 #  8. Prints the table (bench/load/Report.java) with ratios service/baseline and PASS/MISS per target; everything
 #     (raw results, server logs, the machine) is kept in target/bench/run-<time>/.
+#  9. Event Hubs ingest (BENCH_KAFKA=0 skips it, BENCH_KAFKA_ONLY=1 runs only the sink and this): the test broker
+#     (support.KafkaBroker through bench/kafka-local.sh, plaintext on 127.0.0.1, pinned to CPU 0 with the load tools),
+#     then for each of "ingest" (the 20 rules, none matching) and "service" (the 20 rules, webhooks to the sink):
+#     BENCH_KAFKA_EVENTS (100,000) events written into a new 4-partition topic first (the backlog: bench/kafka/KafkaLoad.java,
+#     one event per record, as Event Grid writes them), then the packaged service started pinned to CPU 1 with
+#     INGEST_EVENTHUBS_* (auth none, plaintext allowed, its own consumer group) and timed until its group has
+#     committed every record: time to drain from the process start and from its first commit, events/s over the
+#     latter (= per core: one CPU), and the CPU seconds the process used (events per CPU-second). BENCH_KAFKA_REPS
+#     repetitions (2), alternating. The service commits every 500 ms here (auto.commit.interval.ms; 5 s by default),
+#     so the end of a drain is seen within about half a second.
 #
 # Environment (defaults of the full run): BENCH_WARMUP=60 BENCH_MEASURE=8 BENCH_REPS=3 BENCH_LAT_WARMUP=5
 # BENCH_LAT=10 BENCH_LOW_RATE=1000 BENCH_STARTS=3 BENCH_CONNS="1:16 10:16 100:8" (connections per payload size: 100 events x 8
@@ -43,13 +54,22 @@
 # another build of the service (a target/quarkus-app directory), e.g. for before/after figures;
 # BENCH_SERVERS="baseline service ingest" chooses the servers (baseline must be first: it sets the rate);
 # BENCH_SERVICE_OPTS adds JVM options to the service and ingest processes (e.g. -XX:+UseG1GC).
+# Event Hubs (step 9): BENCH_KAFKA=1 BENCH_KAFKA_ONLY=0 BENCH_KAFKA_EVENTS=100000 BENCH_KAFKA_REPS=2 BENCH_KAFKA_TIMEOUT=900
+# (seconds per drain); BENCH_QUICK=1 makes it 20,000 events, one repetition.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   : "${BENCH_WARMUP:=15}" "${BENCH_MEASURE:=5}" "${BENCH_REPS:=1}" "${BENCH_LAT_WARMUP:=3}" "${BENCH_LAT:=5}" "${BENCH_STARTS:=1}"
+  : "${BENCH_KAFKA_EVENTS:=20000}" "${BENCH_KAFKA_REPS:=1}"
 fi
+KAFKA=${BENCH_KAFKA:-1}
+KAFKA_ONLY=${BENCH_KAFKA_ONLY:-0}
+KAFKA_EVENTS=${BENCH_KAFKA_EVENTS:-100000}
+KAFKA_REPS=${BENCH_KAFKA_REPS:-2}
+KAFKA_TIMEOUT=${BENCH_KAFKA_TIMEOUT:-900}
+KAFKA_PARTITIONS=4
 WARMUP=${BENCH_WARMUP:-60}
 MEASURE=${BENCH_MEASURE:-8}
 REPS=${BENCH_REPS:-3}
@@ -169,6 +189,53 @@ first_200() {
 
 loadavg() { echo -e "load\t$1\t$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '\t')" >> "$RESULTS"; }
 
+# ---- step 9: Event Hubs ingest from a local broker (see the header) -----------------------------------------------
+kafka_bench() {
+  local kcp bootstrap variant rep topic group pid line rules
+  say "Event Hubs: test classpath and broker (bench/kafka-local.sh)"
+  kcp=$(bench/kafka-local.sh classpath 2>"$RUN/kafka-classpath.log") || die "bench/kafka-local.sh classpath failed (log: $RUN/kafka-classpath.log)"
+  taskset -c $LOAD_CPU java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$kcp" \
+    io.amlrouter.support.KafkaBroker bench-ready 1 >"$RUN/broker.log" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 1 600); do grep -q 'broker ready' "$RUN/broker.log" && break; sleep 0.1; done
+  bootstrap=$(sed -n 's/.*INGEST_EVENTHUBS_BOOTSTRAP_SERVERS=\([^ ]*\).*/\1/p' "$RUN/broker.log")
+  [ -n "$bootstrap" ] || die "the Kafka broker did not start (log: $RUN/broker.log)"
+  say "Event Hubs: broker on $bootstrap; $KAFKA_EVENTS events per backlog, $KAFKA_PARTITIONS partitions, $KAFKA_REPS repetition(s)"
+  loadavg kafka-start
+  for rep in $(seq 1 "$KAFKA_REPS"); do
+    for variant in ingest service; do
+      topic=bench-$variant-$rep; group=bench-$variant-$rep; rules=$ROOT/$RUN/rules-$variant/rules.yaml
+      line=$(taskset -c $LOAD_CPU java -Xmx256m -cp "$kcp" KafkaLoad backlog "$bootstrap" "$topic" "$KAFKA_EVENTS" \
+        "$KAFKA_PARTITIONS" "$RUN/bodies/bodies-1.txt" "kafka-$variant-$rep" | grep '^BACKLOG ' || true)
+      [ -n "$line" ] || die "could not write the backlog to $topic"
+      say "Event Hubs $variant #$rep: backlog written ($line)"
+      INGEST_AUTH_KEYS=$KEY RULES_PATH=$rules RULES_URLS_ALLOW_HTTP=true RULES_URLS_ALLOWED_PRIVATE=127.0.0.1 QUARKUS_HTTP_PORT=$INGEST_PORT \
+        INGEST_EVENTHUBS_BOOTSTRAP_SERVERS=$bootstrap INGEST_EVENTHUBS_TOPIC=$topic INGEST_EVENTHUBS_CONSUMER_GROUP=$group \
+        INGEST_EVENTHUBS_AUTH=none INGEST_EVENTHUBS_ALLOW_PLAINTEXT=true MP_MESSAGING_INCOMING_EVENTHUBS_AUTO_COMMIT_INTERVAL_MS=500 \
+        taskset -c $SERVER_CPU java $HEAP ${BENCH_SERVICE_OPTS:-} -Xlog:gc:file="$ROOT/$RUN/kafka-$variant-$rep-gc.log" \
+        -jar "$APP/quarkus-run.jar" >"$RUN/kafka-$variant-$rep.log" 2>&1 &
+      pid=$!
+      PIDS+=("$pid")
+      line=$(taskset -c $LOAD_CPU java -Xmx128m -cp "$kcp" KafkaLoad drain "$bootstrap" "$topic" "$group" "$pid" "$KAFKA_TIMEOUT" | grep '^DRAIN ' || true)
+      kill -0 "$pid" 2>/dev/null || die "the service died while draining (log: $RUN/kafka-$variant-$rep.log)"
+      echo -e "kafka\t$variant\t$rep\t$(awk '/^VmHWM/ {print $2}' /proc/"$pid"/status)\t$line" >> "$RESULTS"
+      stop "$pid"
+      case $line in *to_all_ms=*) ;; *) die "Event Hubs $variant #$rep: not drained within ${KAFKA_TIMEOUT}s ($line)" ;; esac
+      say "Event Hubs $variant #$rep: $line"
+    done
+  done
+  loadavg kafka-end
+}
+
+# Events/s and drain times of step 9, from the "kafka" lines of results.tsv.
+kafka_report() {
+  awk -F'\t' '$1 == "kafka" { n = split($5, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, "="); v[p[1]] = p[2] }
+      printf "%-8s #%s  %7d events  drained in %6.1f s from the process start (first commit after %5.1f s), %6.1f s after the first commit: %6.0f events/s on one CPU; %6.1f CPU s = %6.0f events per CPU-second; peak RSS %d MB\n",
+        $2, $3, v["events"], v["to_all_ms"] / 1000, v["to_first_commit_ms"] / 1000, v["after_first_ms"] / 1000,
+        v["events"] / (v["after_first_ms"] / 1000), v["cpu_s"], v["events"] / v["cpu_s"], $4 / 1024 }
+    $1 == "load" && $2 ~ /^kafka/ { printf "load average at %s: %s %s %s\n", $2, $3, $4, $5 }' "$RESULTS"
+}
+
 # ---- machine -----------------------------------------------------------------------------------------------------
 {
   echo "date: $(date -Iseconds)"
@@ -194,6 +261,13 @@ for _ in $(seq 1 100); do
   curl -s -o /dev/null -X POST "http://127.0.0.1:$SINK_PORT/hooks/ping" && break
   sleep 0.1
 done
+
+if [ "$KAFKA_ONLY" = 1 ]; then
+  kafka_bench
+  { echo "Event Hubs ingest (step 9), $KAFKA_EVENTS-event backlog, 20 rules; service pinned to CPU $SERVER_CPU:"; kafka_report; } | tee "$RUN/summary.txt"
+  say "done: $RUN/summary.txt"
+  exit 0
+fi
 
 # ---- startup and RSS, on both CPUs ------------------------------------------------------------------------------
 for rep in $(seq 1 "$STARTS"); do
@@ -310,5 +384,14 @@ for name in $SERVERS; do
     END { printf "gc\t%s\t%d\t%.0f\t%d\t%.0f\t%.1f\n", n, y, yt, f, ft, m }' "$RUN/$name-gc.log" >> "$RESULTS"
 done
 
+if [ "$KAFKA" = 1 ]; then
+  # The webhook servers are done: free CPU 1 and their ports for the Event Hubs runs.
+  for name in $SERVERS; do stop "${PID_OF[$name]}"; done
+  kafka_bench
+fi
+
 java -cp "$CP" Report "$RESULTS" "$RUN/machine.txt" | tee "$RUN/summary.txt"
+if [ "$KAFKA" = 1 ]; then
+  { echo; echo "Event Hubs ingest (step 9), $KAFKA_EVENTS-event backlog, 20 rules; service pinned to CPU $SERVER_CPU:"; kafka_report; } | tee -a "$RUN/summary.txt"
+fi
 say "done: $RUN/summary.txt"

@@ -1,5 +1,6 @@
 // Offline validation of rendered Kubernetes manifests (multi-document YAML, a file or "-" for stdin).
-//  1. schema: every object validates against the Kubernetes OpenAPI schema (kubernetes-models / ajv);
+//  1. schema: every object validates against the Kubernetes OpenAPI schema (kubernetes-models / ajv),
+//     KEDA objects (keda.sh) against KEDA's CRD schema (@kubernetes-models/keda);
 //  2. unknown fields: kubernetes-models ignores fields the schema does not declare (`replicaz: 1`
 //     passes). We find them by poisoning: each field in turn is replaced by a value of no JSON type;
 //     a declared field then fails validation at exactly its path, an undeclared one is never looked at;
@@ -12,9 +13,13 @@ import { parseAllDocuments } from "yaml";
 
 const POISON = Symbol("poison"); // neither string, number, boolean, object, array nor null
 
+// CRDs with a models package of their own (the schema of the CRD as published by the project).
+const CRD_MODELS = { "keda.sh": "@kubernetes-models/keda" };
+
 async function modelFor({ apiVersion, kind }) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : [null, apiVersion];
-  const path = group ? `kubernetes-models/${group}/${version}/${kind}` : `kubernetes-models/${version}/${kind}`;
+  const pkg = CRD_MODELS[group] ?? "kubernetes-models";
+  const path = group ? `${pkg}/${group}/${version}/${kind}` : `${pkg}/${version}/${kind}`;
   return (await import(path))[kind];
 }
 

@@ -48,6 +48,7 @@ public class AzureCredentials {
     private final URI armEndpoint;
     private final String armScope;
     private volatile SimpleTokenCache armTokens;
+    private volatile TokenCredential shared;
 
     public AzureCredentials(AzureConfig config, Vertx vertx) {
         this.config = config;
@@ -99,6 +100,24 @@ public class AzureCredentials {
             }
         }
         return cache;
+    }
+
+    /**
+     * A token of another scope than ARM's from the same identity, fetched now (blocking: never call it on an
+     * event-loop thread). For clients that cache and refresh tokens themselves, such as Kafka's OAUTHBEARER
+     * login (the Event Hubs ingest).
+     */
+    public AccessToken tokenSync(String scope) {
+        TokenCredential credential = shared;
+        if (credential == null) {
+            synchronized (this) {
+                if (shared == null) {
+                    shared = credential();
+                }
+                credential = shared;
+            }
+        }
+        return credential.getTokenSync(new TokenRequestContext().addScopes(scope));
     }
 
     private TokenCredential credential() {

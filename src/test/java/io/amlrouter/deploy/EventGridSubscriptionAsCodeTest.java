@@ -172,6 +172,67 @@ class EventGridSubscriptionAsCodeTest {
                 "az eventgrid system-topic event-subscription create");
     }
 
+    /**
+     * ingest=eventhub, in both files: the event hub and its consumer group from the same parameters, the
+     * system topic's own identity with "Azure Event Hubs Data Sender" on the event hub and delivery with that
+     * identity, the router's identity with "Azure Event Hubs Data Receiver". The role ids are the built-in
+     * ones ("Azure built-in roles"); some published templates swap the two, so each id is checked against
+     * the principal it is given to.
+     */
+    @Test
+    void eventHubIngestTheSameInBothFiles() {
+        String sender = "2b629674-e913-4c01-ae53-ef4638d8f975";   // Azure Event Hubs Data Sender
+        String receiver = "a638d3c7-ab3a-418d-83e6-5f17a39d4fde"; // Azure Event Hubs Data Receiver
+        assertThat(allowed("ingest")).containsExactly("webhook", "eventhub");
+        assertThat(script).contains("  webhook)", "  eventhub)");
+        assertThat(allowed("eventHubNamespaceSku")).containsExactly("Standard", "Premium");
+        assertThat(script).contains("Standard|Premium)");
+
+        assertThat(bicep).contains(
+                "var eventHubsDataSender = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '" + sender + "')",
+                "var eventHubsDataReceiver = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '" + receiver + "')",
+                "identity: useEventHub ? { type: 'SystemAssigned' } : null",
+                "'Microsoft.EventHub/namespaces@2024-01-01'",
+                "partitionCount: eventHubPartitionCount",
+                "retentionTimeInHours: eventHubRetentionInHours",
+                "endpointType: 'EventHub'",
+                "resourceId: eventHub.id",
+                "destination: useEventHub ? null : {");
+        assertThat(roleAssignment("systemTopicSends"))
+                .contains("roleDefinitionId: eventHubsDataSender", "principalId: systemTopic.identity.principalId", "scope: eventHub\n");
+        assertThat(roleAssignment("routerReceives"))
+                .contains("roleDefinitionId: eventHubsDataReceiver", "principalId: routerPrincipalId", "scope: eventHub\n");
+        assertThat(block(bicep, "deliveryWithResourceIdentity: useEventHub ? {")).contains("type: 'SystemAssigned'");
+        assertThat(block(bicep, "resource consumerGroup ")).contains("parent: eventHub\n", "name: eventHubConsumerGroup");
+        assertThat(block(bicep, "resource eventSubscription ")).contains("systemTopicSends");
+
+        assertThat(script).contains(
+                "eventHubsDataSender=" + sender,
+                "eventHubsDataReceiver=" + receiver,
+                "--partition-count \"$eventHubPartitionCount\"",
+                "--retention-time-in-hours \"$eventHubRetentionInHours\"",
+                "--eventhub-name \"$eventHubName\" -n \"$eventHubConsumerGroup\"",
+                "--sku \"$eventHubNamespaceSku\"",
+                "system-topic update -g \"$resourceGroup\" -n \"$systemTopicName\" --identity systemassigned",
+                "--assignee-object-id \"$topicPrincipalId\" --assignee-principal-type ServicePrincipal \\\n    --role \"$eventHubsDataSender\" --scope \"$eventHubId\"",
+                "--assignee-object-id \"$routerPrincipalId\" --assignee-principal-type ServicePrincipal \\\n      --role \"$eventHubsDataReceiver\" --scope \"$eventHubId\"",
+                "--delivery-identity systemassigned --delivery-identity-endpoint-type eventhub --delivery-identity-endpoint \"$eventHubId\"");
+    }
+
+    private static String roleAssignment(String symbol) {
+        return block(bicep, "resource " + symbol + " 'Microsoft.Authorization/roleAssignments@2022-04-01'");
+    }
+
+    /** From the line that starts with {@code head} to the first line that closes it ("}" at its indentation). */
+    private static String block(String text, String head) {
+        int start = text.indexOf(head);
+        assertThat(start).as("'%s' in main.bicep", head).isNotNegative();
+        int lineStart = text.lastIndexOf('\n', start) + 1;
+        String indent = text.substring(lineStart, start);
+        int end = text.indexOf("\n" + indent + "}", start);
+        return text.substring(start, end < 0 ? text.length() : end);
+    }
+
     // ---- parsing -------------------------------------------------------------------------------
 
     private static final Pattern BICEP_PARAM = Pattern.compile("^param (\\w+) (\\w+)(?: = (.*))?$");

@@ -1,0 +1,67 @@
+package io.amlrouter.ingest.eventhubs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.amlrouter.events.MlEvent;
+import io.amlrouter.ledger.ActionRecord;
+import io.amlrouter.ledger.ActionState;
+import io.amlrouter.ledger.Claim;
+import io.amlrouter.ledger.LedgerConfig;
+import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.rules.DeadLetterLog;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The ledger's side of a record dead-lettered past its retry budget: every action of its events that is
+ * still owed ({@link ActionState#PENDING}) is claimed and recorded as failed permanently, and announced as
+ * a dead letter ({@link DeadLetterLog}: log, metric, forwarding), as the router does for a permanent failure.
+ * A replay ({@code POST /events/{id}/replay}) makes them owed again. An action another replica is running
+ * now is left to it.
+ */
+@ApplicationScoped
+public class LedgerDeadLetters {
+
+    private final OutcomeLedger ledger;
+    private final LedgerConfig ledgerConfig;
+    private final DeadLetterLog log;
+
+    public LedgerDeadLetters(OutcomeLedger ledger, LedgerConfig ledgerConfig, DeadLetterLog log) {
+        this.ledger = ledger;
+        this.ledgerConfig = ledgerConfig;
+        this.log = log;
+    }
+
+    /** Dead-letters the owed actions of these events; answers how many. */
+    Uni<Integer> record(List<MlEvent> events, String reason) {
+        List<Uni<Integer>> each = new ArrayList<>(events.size());
+        for (MlEvent event : events) {
+            each.add(ledger.event(event.id()).chain(history -> {
+                List<Uni<Integer>> actions = new ArrayList<>();
+                if (history.isPresent()) {
+                    for (ActionRecord a : history.get().actions()) {
+                        if (a.state() == ActionState.PENDING) {
+                            actions.add(deadLetter(event, a, reason));
+                        }
+                    }
+                }
+                return actions.isEmpty() ? Uni.createFrom().item(0)
+                        : Uni.join().all(actions).andFailFast().map(l -> l.stream().mapToInt(Integer::intValue).sum());
+            }));
+        }
+        return Uni.join().all(each).andFailFast().map(l -> l.stream().mapToInt(Integer::intValue).sum());
+    }
+
+    private Uni<Integer> deadLetter(MlEvent event, ActionRecord action, String reason) {
+        return ledger.claim(action.key(), action.kind(), ledgerConfig.claimLease()).chain(claim -> {
+            if (!(claim instanceof Claim.Granted)) {
+                return Uni.createFrom().item(0);
+            }
+            String why = "eventhubs: " + reason;
+            return ledger.failedPermanently(action.key(), why)
+                    .invoke(() -> log.record(action.key(), action.kind(), why, event)).replaceWith(1);
+        });
+    }
+}
