@@ -65,7 +65,7 @@ public final class FilterLint {
         JsonNode advanced = node.get("advancedFilters");
         if (advanced != null && advanced.isArray()) {
             for (int i = 0; i < advanced.size(); i++) {
-                advanced(advanced.get(i), path + ".advancedFilters[" + i + "]", scope, what);
+                scope = advanced(advanced.get(i), path + ".advancedFilters[" + i + "]", scope, what);
             }
         }
         JsonNode anyOf = node.get("anyOf");
@@ -105,8 +105,8 @@ public final class FilterLint {
             } else if (EventCatalog.inNamespace(name, EventCatalog.AZURE_ML_PREFIX)) {
                 List<String> azure = names(EventCatalog.AZURE_ML_PREFIX);
                 d.warning(at, quote(name) + " is not an event type Azure Machine Learning documents ("
-                        + String.join(", ", azure) + ")" + didYouMean(name, azure)
-                        + "; its data and subject are not checked");
+                        + String.join(", ", azure) + "), so its data and subject are not checked"
+                        + didYouMean(name, azure));
                 open = true;
             } else {
                 open = true;
@@ -132,8 +132,15 @@ public final class FilterLint {
                 .filter(n -> EventCatalog.inNamespace(n, prefix)).toList();
     }
 
+    /** The candidate whose last segment is close to {@code name}'s (the namespaces being the same). */
     private static String didYouMean(String name, List<String> candidates) {
-        return Suggestions.closest(name, candidates).map(c -> "; did you mean " + quote(c) + "?").orElse("");
+        List<String> shortNames = candidates.stream().map(FilterLint::lastSegment).toList();
+        return Suggestions.closest(lastSegment(name), shortNames)
+                .map(c -> "; did you mean " + quote(candidates.get(shortNames.indexOf(c))) + "?").orElse("");
+    }
+
+    private static String lastSegment(String name) {
+        return name.substring(name.lastIndexOf('.') + 1);
     }
 
     // ---- subjects
@@ -171,20 +178,24 @@ public final class FilterLint {
 
     // ---- advanced filters
 
-    private void advanced(JsonNode item, String path, Scope scope, String what) {
+    /**
+     * Checks one advanced filter; returns the scope the next ones see. Advanced filters are ANDed, so after one that
+     * fails on a missing key, only the types that have the key can still match.
+     */
+    private Scope advanced(JsonNode item, String path, Scope scope, String what) {
         if (!item.isObject()) {
-            return;
+            return scope;
         }
         Optional<OperatorType> operator = OperatorType.byName(item.path("operatorType").asText(""));
         JsonNode keyNode = item.get("key");
         if (operator.isEmpty() || keyNode == null || !keyNode.isTextual()) {
-            return;
+            return scope;
         }
         OperatorType op = operator.get();
         String key = keyNode.textValue();
         String[] segments = key.split("\\.", -1);
         if (segments.length < 2 || !segments[0].equalsIgnoreCase("data")) {
-            return;
+            return scope;
         }
         String member = segments[1];
         boolean deeper = segments.length > 2;
@@ -195,21 +206,22 @@ public final class FilterLint {
         }
         if (found.isEmpty()) {
             if (scope.open()) {
-                return;
+                return op.matchesMissingKey() ? scope : scope.filter(t -> false);
             }
             String consequence = op.matchesMissingKey() ? op + " is true for every event" : what + " never matches";
             if (!scalars.isEmpty()) {
                 d.error(path + ".key", quote(key) + ": data." + scalars.get(0).name() + " is "
-                        + scalars.get(0).type().describe() + " in " + scope.describe() + ", with no members, so "
-                        + consequence);
+                        + scalars.get(0).type().describe() + ", with no members, so " + consequence);
             } else {
                 d.error(path + ".key", quote(key) + " is not a data field of " + scope.describe() + ", so "
                         + consequence + keyHint(member, segments, scope));
             }
-            return;
+            return scope;
         }
+        Scope next = op.matchesMissingKey() ? scope
+                : scope.filter(t -> t.field(member).filter(f -> !deeper || f.isMap()).isPresent());
         if (deeper || scope.open()) {
-            return;
+            return next;
         }
         String field = "data." + member;
         String consequence = op.isNegated() ? op + " is true for every event" : what + " never matches";
@@ -225,6 +237,7 @@ public final class FilterLint {
             found.forEach(f -> known.addAll(f.values()));
             values(item.get("values"), path + ".values", op, key, List.copyOf(known));
         }
+        return next;
     }
 
     private static String types(List<DataField> fields) {
