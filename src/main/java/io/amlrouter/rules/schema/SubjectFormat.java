@@ -24,6 +24,12 @@ final class SubjectFormat {
         return possible(regex(tokens(format)), prefix, caseSensitive);
     }
 
+    /** Whether {@code subject} is a whole subject of this format. */
+    static boolean matches(String format, String subject, boolean caseSensitive) {
+        return Pattern.compile(regex(tokens(format)), caseSensitive ? 0 : Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+                .matcher(subject).matches();
+    }
+
     static boolean canEnd(String format, String suffix, boolean caseSensitive) {
         List<String> reversed = new ArrayList<>();
         for (String token : tokens(format)) {
