@@ -80,9 +80,9 @@ final class FuzzFixtures {
                   subjectEndsWith: _7
                   advancedFilters:
                     - { operatorType: StringNotIn, key: data.runType, values: [automl] }
-                    - { operatorType: IsNullOrUndefined, key: data.missing }
-                    - { operatorType: NumberIn, key: data.counter, values: [1, 2.5, -3] }
-                    - { operatorType: BoolEquals, key: data.flag, value: true }
+                    - { operatorType: IsNullOrUndefined, key: data.runTags.missing }
+                    - { operatorType: NumberIn, key: data.runProperties.counter, values: [1, 2.5, -3] }
+                    - { operatorType: BoolEquals, key: data.runTags.flag, value: true }
                 actions:
                   - email: { to: [x@contoso.com], subject: "{event.data.a.b ?: 'none'}", text: "{event.data}" }
             """;

@@ -180,6 +180,33 @@ class RulesReloadTest {
         assertThat(metrics()).contains("rules_last_reload_successful 1.0");
     }
 
+    @Test
+    @Order(7)
+    void aRuleThatCanNeverMatchIsRefusedAndALikelyMistakeIsAWarningOnRules() throws IOException {
+        String version = admin().get("/rules").then().extract().path("version");
+        String email = "    actions: [ { email: { to: [mlops@contoso.com], template: generic } } ]\n";
+        kubeletUpdate("rules:\n  - name: never-matches\n    filter:\n      includedEventTypes: [RunStatusChanged]\n" + email);
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin().get("/rules").then().extract()
+                .path("lastReloadError") != null);
+        admin().get("/rules").then().statusCode(200)
+                .body("version", equalTo(version))
+                .body("rules.name", contains("fifth-rule"))
+                .body("lastReloadError.errors", contains("rules[0].filter.includedEventTypes[0]: \"RunStatusChanged\" is "
+                        + "not a full event type name, so it never matches; did you mean "
+                        + "\"Microsoft.MachineLearningServices.RunStatusChanged\"?"));
+
+        kubeletUpdate("rules:\n  - name: likely-wrong\n    filter:\n"
+                + "      includedEventTypes: [Microsoft.MachineLearningServices.RunStatusChanged]\n"
+                + "      advancedFilters: [ { operatorType: StringIn, key: data.runStatus, values: [Failure] } ]\n" + email);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ruleNames().equals(List.of("likely-wrong")));
+        admin().get("/rules").then().statusCode(200)
+                .body("lastReloadError", equalTo(null))
+                .body("warnings", contains("rules[0].filter.advancedFilters[0].values[0]: \"Failure\" is not a "
+                        + "documented value of data.runStatus (NotStarted, Starting, Provisioning, Preparing, Queued, "
+                        + "Running, Finalizing, CancelRequested, Completed, Failed, Canceled, NotResponding, Paused, "
+                        + "Unknown); did you mean \"Failed\"?"));
+    }
+
     /** {@code rules_last_reload_success_timestamp_seconds} from the scrape. */
     static double lastSuccessfulReload() {
         String name = "rules_last_reload_success_timestamp_seconds ";

@@ -32,6 +32,8 @@ import io.amlrouter.rules.action.ActionSettings;
 import io.amlrouter.rules.action.ActionSpec;
 import io.amlrouter.rules.filter.EventFilter;
 import io.amlrouter.rules.filter.FilterParser;
+import io.amlrouter.rules.schema.ActionLint;
+import io.amlrouter.rules.schema.FilterLint;
 import io.amlrouter.rules.template.TemplateScope;
 import io.amlrouter.rules.template.Templates;
 
@@ -179,6 +181,9 @@ public final class RuleSetLoader {
         if (filterNode.isPresent()) {
             filterSource = filterNode.get();
             filter = FilterParser.parse(filterSource, o.path("filter"), d).orElse(null);
+            if (filter != null) {
+                FilterLint.check(filterSource, o.path("filter"), d);
+            }
             scope = scopeOf(filterSource);
         }
         List<ActionSpec> specs = new ArrayList<>();
@@ -192,6 +197,7 @@ public final class RuleSetLoader {
                 actions.parse(actionList.get().get(i), o.path("actions") + "[" + i + "]", scope, d).ifPresent(specs::add);
             }
         }
+        ActionLint.check(actionList.orElse(null), o.path("actions"), scope.types(), d);
         if (d.errors().size() > before || filter == null) {
             return Optional.empty();
         }

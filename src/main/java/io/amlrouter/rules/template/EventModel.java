@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.amlrouter.events.EventTypes;
+import io.amlrouter.rules.schema.EventCatalog;
+import io.amlrouter.rules.schema.EventTypeSchema;
 
 /**
  * What a placeholder may name: the properties of {@code event} and {@code rule}, and for each event
@@ -45,34 +47,12 @@ public final class EventModel {
     private static final Map<String, Map<String, Kind>> DATA = new LinkedHashMap<>();
 
     static {
-        Map<String, Kind> run = new LinkedHashMap<>();
-        run.put("experimentId", Kind.SCALAR);
-        run.put("experimentName", Kind.SCALAR);
-        run.put("runId", Kind.SCALAR);
-        run.put("runType", Kind.SCALAR);
-        run.put("runTags", Kind.MAP);
-        run.put("runProperties", Kind.MAP);
-        DATA.put(lower(EventTypes.RUN_COMPLETED), java.util.Collections.unmodifiableMap(run));
-        Map<String, Kind> status = new LinkedHashMap<>(run);
-        status.put("runStatus", Kind.SCALAR);
-        DATA.put(lower(EventTypes.RUN_STATUS_CHANGED), status);
-        DATA.put(lower(EventTypes.MODEL_REGISTERED), ordered("modelName", Kind.SCALAR, "modelVersion", Kind.SCALAR,
-                "modelTags", Kind.MAP, "modelProperties", Kind.MAP));
-        DATA.put(lower(EventTypes.MODEL_DEPLOYED), ordered("serviceName", Kind.SCALAR, "serviceComputeType",
-                Kind.SCALAR, "modelIds", Kind.SCALAR, "serviceTags", Kind.MAP, "serviceProperties", Kind.MAP));
-        DATA.put(lower(EventTypes.DATASET_DRIFT_DETECTED), ordered("dataDriftId", Kind.SCALAR, "dataDriftName",
-                Kind.SCALAR, "runId", Kind.SCALAR, "baseDatasetId", Kind.SCALAR, "targetDatasetId", Kind.SCALAR,
-                "driftCoefficient", Kind.SCALAR, "startTime", Kind.SCALAR, "endTime", Kind.SCALAR));
-        Map<String, Kind> outcome = ordered("endpoint", Kind.SCALAR, "deployment", Kind.SCALAR, "model", Kind.SCALAR,
-                "status", Kind.SCALAR, "errorCode", Kind.SCALAR, "errorMessage", Kind.SCALAR, "operationUrl",
-                Kind.SCALAR);
-        Map<String, Kind> outcomeAll = new LinkedHashMap<>(outcome);
-        outcomeAll.put("workspace", Kind.SCALAR);
-        outcomeAll.put("sourceEventId", Kind.SCALAR);
-        outcomeAll.put("rule", Kind.SCALAR);
-        outcomeAll.put("chainDepth", Kind.SCALAR);
-        DATA.put(lower(EventTypes.DEPLOYMENT_SUCCEEDED), java.util.Collections.unmodifiableMap(outcomeAll));
-        DATA.put(lower(EventTypes.DEPLOYMENT_FAILED), java.util.Collections.unmodifiableMap(outcomeAll));
+        // One schema for placeholders and the lint: the members and their kinds come from the event catalog.
+        for (EventTypeSchema type : EventCatalog.types()) {
+            Map<String, Kind> members = new LinkedHashMap<>();
+            type.data().forEach(f -> members.put(f.name(), f.isMap() ? Kind.MAP : Kind.SCALAR));
+            DATA.put(lower(type.name()), java.util.Collections.unmodifiableMap(members));
+        }
     }
 
     /** Whether we know the data members of this event type. */
@@ -97,9 +77,7 @@ public final class EventModel {
 
     /** Every event type whose data we know, in their canonical spelling. */
     public static List<String> knownTypes() {
-        return List.of(EventTypes.RUN_COMPLETED, EventTypes.RUN_STATUS_CHANGED, EventTypes.MODEL_REGISTERED,
-                EventTypes.MODEL_DEPLOYED, EventTypes.DATASET_DRIFT_DETECTED, EventTypes.DEPLOYMENT_SUCCEEDED,
-                EventTypes.DEPLOYMENT_FAILED);
+        return EventCatalog.types().stream().map(EventTypeSchema::name).toList();
     }
 
     static String lower(String s) {

@@ -52,6 +52,19 @@ class LintIT {
     }
 
     @Test
+    void theJarFailsAFileThatCanNeverMatchWithLocatedFindings() throws Exception {
+        Result r = lint("--format", "json", "src/test/resources/testdata/lint/never-matching.yaml");
+        assertThat(r.exit()).as(r.output()).isEqualTo(1);
+        assertThat(r.output()).contains("\"line\" : 5,\n    \"column\" : 28,\n    \"severity\" : \"error\",\n"
+                + "    \"rule\" : \"mail-failed-runs\"", "did you mean \\\"data.modelTags.stage\\\"?",
+                "did you mean \\\"data.driftCoefficient\\\"?", "\"severity\" : \"warning\"",
+                "\\\"Failure\\\" is not a documented value of data.runStatus");
+        Result strict = lint("--strict", "src/test/resources/testdata/lint/schema/values.yaml");
+        assertThat(strict.exit()).as("a warning fails --strict").isEqualTo(1);
+        assertThat(lint("src/test/resources/testdata/lint/schema/values.yaml").exit()).isZero();
+    }
+
+    @Test
     void missingFile() throws Exception {
         assertThat(lint("nope.yaml").exit()).isEqualTo(2);
     }

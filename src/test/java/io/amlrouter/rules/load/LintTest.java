@@ -157,4 +157,52 @@ class LintTest {
         assertThat(lint("--format", "xml", "src/main/resources/rules/sample-rules.yaml").status()).isEqualTo(2);
         assertThat(lint("--help").out()).contains("--strict", "--format json");
     }
+
+    @Test
+    void theFourNeverMatchingMistakesOfTheIssueFailWithLocatedMessages() {
+        Run text = lint(LINT + "never-matching.yaml");
+        assertThat(text.status()).isEqualTo(1);
+        assertThat(text.out()).contains("INVALID " + LINT + "never-matching.yaml: 3 violation(s)",
+                "  error   rules[0].filter.includedEventTypes[0]: \"RunStatusChanged\" is not a full event type name",
+                "  warning rules[3].filter.advancedFilters[0].values[0]: \"Failure\" is not a documented value");
+        Run json = lint("--format", "json", LINT + "never-matching.yaml");
+        assertThat(json.status()).isEqualTo(1);
+        assertThat(json.out().replace("\r\n", "\n")).isEqualTo("""
+                {
+                  "findings" : [ {
+                    "file" : "src/test/resources/testdata/lint/never-matching.yaml",
+                    "line" : 5,
+                    "column" : 28,
+                    "severity" : "error",
+                    "rule" : "mail-failed-runs",
+                    "path" : "rules[0].filter.includedEventTypes[0]",
+                    "message" : "\\"RunStatusChanged\\" is not a full event type name, so it never matches; did you mean \\"Microsoft.MachineLearningServices.RunStatusChanged\\"?"
+                  }, {
+                    "file" : "src/test/resources/testdata/lint/never-matching.yaml",
+                    "line" : 12,
+                    "column" : 37,
+                    "severity" : "error",
+                    "rule" : "mail-prod-models",
+                    "path" : "rules[1].filter.advancedFilters[0].key",
+                    "message" : "\\"data.tags.stage\\" is not a data field of Microsoft.MachineLearningServices.ModelRegistered, so the filter never matches; did you mean \\"data.modelTags.stage\\"?"
+                  }, {
+                    "file" : "src/test/resources/testdata/lint/never-matching.yaml",
+                    "line" : 19,
+                    "column" : 46,
+                    "severity" : "error",
+                    "rule" : "mail-drift",
+                    "path" : "rules[2].filter.advancedFilters[0].key",
+                    "message" : "\\"data.driftCoeficient\\" is not a data field of Microsoft.MachineLearningServices.DatasetDriftDetected, so the filter never matches; did you mean \\"data.driftCoefficient\\"?"
+                  }, {
+                    "file" : "src/test/resources/testdata/lint/never-matching.yaml",
+                    "line" : 26,
+                    "column" : 67,
+                    "severity" : "warning",
+                    "rule" : "mail-run-failures",
+                    "path" : "rules[3].filter.advancedFilters[0].values[0]",
+                    "message" : "\\"Failure\\" is not a documented value of data.runStatus (NotStarted, Starting, Provisioning, Preparing, Queued, Running, Finalizing, CancelRequested, Completed, Failed, Canceled, NotResponding, Paused, Unknown); did you mean \\"Failed\\"?"
+                  } ]
+                }
+                """);
+    }
 }
