@@ -9,9 +9,11 @@ public enum ActionState {
     /** Done: never run again for this event. */
     SUCCEEDED,
     /** Failed for a reason retrying cannot fix; dead-lettered, never retried unless replayed. */
-    FAILED;
+    FAILED,
+    /** Not run: over its rate limit ({@code limit:}) when it was decided; never run for this event. */
+    LIMITED;
 
     public boolean isFinal() {
-        return this == SUCCEEDED || this == FAILED;
+        return this == SUCCEEDED || this == FAILED || this == LIMITED;
     }
 }

@@ -14,6 +14,11 @@ package io.amlrouter.ledger;
  * aer:recent                        zset    event ids scored by first sight (epoch ms), capped at ledger.max-events
  * aer:{EVENT_ID}:watch:RULE/INDEX   string  an open watch (JSON), until it is closed; expires 1 h after it gives up
  * aer:watches                       zset    the open watches' keys scored by start (epoch ms)
+ * aer:limit:{BUCKET}:admitted       zset    the actions a rate limit admitted (RULE/INDEX of EVENT_ID) by time;
+ *                                           BUCKET is a hash of rule, action index and rendered key
+ * aer:limit:{BUCKET}:limited        zset    the actions it limited, by time (kept for the retention)
+ * aer:{silences}:all                hash    silence id -&gt; the silence of the admin API (JSON)
+ * aer:{silences}:forget             zset    silence ids scored by when they are forgotten (end + retention)
  * </pre>
  *
  * The braces are a Redis Cluster hash tag: all keys of one event live in one slot, so the scripts that
@@ -49,6 +54,32 @@ final class RedisKeys {
 
     String watches() {
         return prefix + "watches";
+    }
+
+    String limitAdmitted(String bucket) {
+        return prefix + "limit:{" + bucketHash(bucket) + "}:admitted";
+    }
+
+    String limitLimited(String bucket) {
+        return prefix + "limit:{" + bucketHash(bucket) + "}:limited";
+    }
+
+    String silences() {
+        return prefix + "{silences}:all";
+    }
+
+    String silencesForget() {
+        return prefix + "{silences}:forget";
+    }
+
+    /** A rate limit bucket as a key part: rendered keys may hold any text, braces included. */
+    static String bucketHash(String bucket) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(bucket.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 20);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The field of an action in its event's actions hash. */
