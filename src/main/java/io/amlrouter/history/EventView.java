@@ -18,13 +18,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * One event as the history API shows it: what arrived, the rules it matched and every action's
  * outcome. {@code event} is the raw event JSON, present in {@code GET /events/{id}} only.
  *
- * @param outcome {@code routed}, {@code no-rule-matched} or {@code workspace-not-allowed}
+ * @param outcome {@code routed}, {@code no-rule-matched}, {@code workspace-not-allowed} or {@code silenced}
+ * @param silencedBy the ids of the silences that stopped its actions (when {@code silenced})
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventView(String id, String type, String subject, String topic, Instant firstReceivedAt,
         Instant lastReceivedAt, int deliveries, List<String> matchedRules, String outcome, List<ActionView> actions,
-        @JsonRawValue String event) {
+        @JsonRawValue String event, List<String> silencedBy) {
 
     /**
      * One action of the event.
@@ -32,7 +33,7 @@ public record EventView(String id, String type, String subject, String topic, In
      * @param action the action's index within its rule
      * @param state {@code PENDING} (owed: failed transiently or reopened), {@code CLAIMED} (running),
      *        {@code SUCCEEDED}, {@code FAILED} (dead letter), {@code GROUPED} (in a digest group; {@code externalId} is
-     *        the group id)
+     *        the group id), {@code LIMITED} (over its rate limit; not run)
      * @param externalId what the action created, when it names something (mail Message-ID, job name, run id)
      * @param owner the replica running it, while {@code CLAIMED}
      */
@@ -57,6 +58,7 @@ public record EventView(String id, String type, String subject, String topic, In
                 a.state(), a.attempts(), a.firstAttemptAt(), a.updatedAt(), a.lastError(), a.externalId(), a.detail(),
                 a.owner(), a.leaseUntil())).toList();
         return new EventView(e.id(), e.type(), e.subject(), e.topic(), e.firstReceivedAt(), e.lastReceivedAt(),
-                e.deliveries(), e.matchedRules(), e.outcome(), views, withRaw ? e.raw() : null);
+                e.deliveries(), e.matchedRules(), e.outcome(), views, withRaw ? e.raw() : null,
+                e.silencedBy().isEmpty() ? null : e.silencedBy());
     }
 }

@@ -11,9 +11,11 @@ public enum ActionState {
     /** Failed for a reason retrying cannot fix; dead-lettered, never retried unless replayed. */
     FAILED,
     /** Recorded in a digest group instead of run (final): the group's digest sends it (docs/actions.md, "Digests"). */
-    GROUPED;
+    GROUPED,
+    /** Not run: over its rate limit ({@code limit:}) when it was decided; never run for this event. */
+    LIMITED;
 
     public boolean isFinal() {
-        return this == SUCCEEDED || this == FAILED || this == GROUPED;
+        return this == SUCCEEDED || this == FAILED || this == GROUPED || this == LIMITED;
     }
 }

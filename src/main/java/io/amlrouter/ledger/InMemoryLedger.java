@@ -43,6 +43,12 @@ public final class InMemoryLedger implements OutcomeLedger {
         }
     }
 
+    /** The actions admitted and limited in one rate limit bucket, by action key, with when it was decided. */
+    private static final class LimitWindow {
+        final Map<String, Instant> admitted = new LinkedHashMap<>();
+        final Map<String, Instant> limited = new LinkedHashMap<>();
+    }
+
     /**
      * Estimated heap bytes of an entry besides its raw event text: the records, their instants and strings, the
      * maps, two actions (measured: about 2.3 KB per event of 1.1 KB JSON with two actions, JDK 17).
@@ -57,6 +63,18 @@ public final class InMemoryLedger implements OutcomeLedger {
     private final AtomicLong bytes = new AtomicLong();
     private final Map<ActionKey, Watch> watches = new LinkedHashMap<>();
     private final ConcurrentLinkedDeque<Entry> order = new ConcurrentLinkedDeque<>();
+    /**
+     * Rate limit windows by bucket, least recently used first; each forgets its runs older than the window or the
+     * retention, and beyond {@code maxEvents} buckets the least recently used one is forgotten.
+     */
+    private final Map<String, LimitWindow> limits = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, LimitWindow> eldest) {
+            return size() > maxEvents;
+        }
+    };
+    /** Silences of the admin API by id, in creation order. */
+    private final Map<String, SilenceRecord> silences = new LinkedHashMap<>();
     private final int maxEvents;
     private final long maxBytes;
     private final Duration retention;
@@ -93,7 +111,7 @@ public final class InMemoryLedger implements OutcomeLedger {
             entry.event = previous == null ? event
                     : new EventRecord(event.id(), event.type(), event.subject(), event.topic(),
                             previous.firstReceivedAt(), event.lastReceivedAt(), previous.deliveries() + 1,
-                            event.matchedRules(), event.outcome(), event.raw());
+                            event.matchedRules(), event.outcome(), event.raw(), event.silencedBy());
             long size = ENTRY_OVERHEAD + (event.raw() == null ? 0 : event.raw().length());
             if (entries.get(entry.eventId) == entry) {
                 bytes.addAndGet(size - entry.size);
@@ -142,6 +160,78 @@ public final class InMemoryLedger implements OutcomeLedger {
     public Uni<Void> failedTransiently(ActionKey key, String reason) {
         return update(key, r -> new ActionRecord(key, r.kind(), ActionState.PENDING, r.attempts(), reason,
                 r.externalId(), null, r.firstAttemptAt(), clock.instant(), null, null));
+    }
+
+    @Override
+    public Uni<Void> limited(ActionKey key, String detail) {
+        return update(key, r -> new ActionRecord(key, r.kind(), ActionState.LIMITED, r.attempts(), null,
+                null, detail, r.firstAttemptAt(), clock.instant(), null, null));
+    }
+
+    @Override
+    public Uni<LimitDecision> admit(ActionKey key, String bucket, int max, Duration per, Instant now) {
+        synchronized (limits) {
+            LimitWindow w = limits.computeIfAbsent(bucket, b -> new LimitWindow());
+            Duration keep = per.compareTo(retention) > 0 ? per : retention;
+            w.admitted.values().removeIf(at -> at.isBefore(now.minus(keep)));
+            w.limited.values().removeIf(at -> at.isBefore(now.minus(retention)));
+            Instant from = now.minus(per);
+            long inWindow = w.admitted.values().stream().filter(at -> at.isAfter(from)).count();
+            String member = key.id();
+            LimitDecision decision;
+            if (w.admitted.containsKey(member)) {
+                decision = new LimitDecision(true, inWindow);
+            } else if (w.limited.containsKey(member)) {
+                decision = new LimitDecision(false, inWindow);
+            } else if (inWindow < max) {
+                w.admitted.put(member, now);
+                decision = new LimitDecision(true, inWindow + 1);
+            } else {
+                w.limited.put(member, now);
+                decision = new LimitDecision(false, inWindow);
+            }
+            if (w.admitted.isEmpty() && w.limited.isEmpty()) {
+                limits.remove(bucket);
+            }
+            return Uni.createFrom().item(decision);
+        }
+    }
+
+    @Override
+    public Uni<Void> saveSilence(SilenceRecord silence) {
+        synchronized (silences) {
+            forgetEndedSilences();
+            silences.put(silence.id(), silence);
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<List<SilenceRecord>> silences() {
+        synchronized (silences) {
+            forgetEndedSilences();
+            return Uni.createFrom().item(List.copyOf(silences.values()));
+        }
+    }
+
+    @Override
+    public Uni<Optional<SilenceRecord>> expireSilence(String id, Instant at) {
+        synchronized (silences) {
+            forgetEndedSilences();
+            SilenceRecord s = silences.get(id);
+            if (s == null) {
+                return Uni.createFrom().item(Optional.empty());
+            }
+            SilenceRecord ended = s.endedAt(at);
+            silences.put(id, ended);
+            return Uni.createFrom().item(Optional.of(ended));
+        }
+    }
+
+    /** Called holding {@code silences}: drops the silences that ended longer than the retention ago. */
+    private void forgetEndedSilences() {
+        Instant oldest = clock.instant().minus(retention);
+        silences.values().removeIf(s -> s.endsAt().isBefore(oldest));
     }
 
     private Uni<Void> update(ActionKey key, UnaryOperator<ActionRecord> change) {

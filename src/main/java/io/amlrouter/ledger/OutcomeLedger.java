@@ -103,4 +103,30 @@ public interface OutcomeLedger {
 
     /** Events in groups whose digest is not sent yet (for the pending-digest gauge). */
     Uni<Long> groupedEvents();
+
+    /**
+     * Decides once whether a claimed action with a rate limit may run: at most {@code max} actions are admitted
+     * per {@code bucket} (the rule, the action and its rendered key) in any window of {@code per} ending at
+     * {@code now}. Atomic across replicas where the store is shared. The decision is kept per action key: asked
+     * again for the same action (a redelivery, another replica) the store answers the same, and does not count
+     * it twice.
+     */
+    Uni<LimitDecision> admit(ActionKey key, String bucket, int max, Duration per, Instant now);
+
+    /** The claimed action is over its rate limit: recorded {@link ActionState#LIMITED}, a final state. */
+    Uni<Void> limited(ActionKey key, String detail);
+
+    /**
+     * Records a silence, or replaces the one with the same id. Kept until {@code ledger.retention} after it
+     * ends, then forgotten.
+     */
+    Uni<Void> saveSilence(SilenceRecord silence);
+
+    /** The silences held: pending, active and those ended less than {@code ledger.retention} ago. */
+    Uni<List<SilenceRecord>> silences();
+
+    /**
+     * Ends a silence at {@code at} (when it ends later); answers it as changed, or empty when the id is unknown.
+     */
+    Uni<Optional<SilenceRecord>> expireSilence(String id, Instant at);
 }

@@ -22,6 +22,11 @@ package io.amlrouter.ledger;
  * aer:{g:GROUP_ID}:members          set     the grouped actions the group ever took (a redelivery is not added twice)
  * aer:groups:due                    zset    group ids scored by when to look at them next (epoch ms); a hint, the
  *                                           group's hash decides
+ * aer:limit:{BUCKET}:admitted       zset    the actions a rate limit admitted (RULE/INDEX of EVENT_ID) by time;
+ *                                           BUCKET is a hash of rule, action index and rendered key
+ * aer:limit:{BUCKET}:limited        zset    the actions it limited, by time (kept for the retention)
+ * aer:{silences}:all                hash    silence id -&gt; the silence of the admin API (JSON)
+ * aer:{silences}:forget             zset    silence ids scored by when they are forgotten (end + retention)
  * </pre>
  *
  * The braces are a Redis Cluster hash tag: all keys of one event live in one slot, so the scripts that
@@ -81,6 +86,32 @@ final class RedisKeys {
 
     String groupsDue() {
         return prefix + "groups:due";
+    }
+
+    String limitAdmitted(String bucket) {
+        return prefix + "limit:{" + bucketHash(bucket) + "}:admitted";
+    }
+
+    String limitLimited(String bucket) {
+        return prefix + "limit:{" + bucketHash(bucket) + "}:limited";
+    }
+
+    String silences() {
+        return prefix + "{silences}:all";
+    }
+
+    String silencesForget() {
+        return prefix + "{silences}:forget";
+    }
+
+    /** A rate limit bucket as a key part: rendered keys may hold any text, braces included. */
+    static String bucketHash(String bucket) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(bucket.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 20);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The field of an action in its event's actions hash. */

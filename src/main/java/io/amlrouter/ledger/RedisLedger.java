@@ -35,7 +35,14 @@ public final class RedisLedger implements OutcomeLedger {
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record StoredEvent(String id, String type, String subject, String topic, List<String> matchedRules, String outcome,
-            String raw) {
+            String raw, List<String> silencedBy) {
+    }
+
+    /** A silence as stored (times in epoch ms). */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StoredSilence(String id, String filter, long startsAt, long endsAt, String comment, String createdBy,
+            long createdAt) {
     }
 
     /** An action's record as stored (times in epoch ms). */
@@ -95,7 +102,8 @@ public final class RedisLedger implements OutcomeLedger {
     public Uni<Long> eventSeen(EventRecord event) {
         String now = String.valueOf(clock.millis());
         String meta = write(new StoredEvent(event.id(), event.type(), event.subject(), event.topic(),
-                event.matchedRules(), event.outcome(), event.raw()));
+                event.matchedRules(), event.outcome(), event.raw(),
+                event.silencedBy().isEmpty() ? null : event.silencedBy()));
         return RedisScripts.EVENT_SEEN.run(redis, List.of(keys.event(event.id())), meta, now, ms(retention))
                 .chain(deliveries -> deliveries.toLong() == 1
                         ? RedisScripts.RECENT_ADD.run(redis, List.of(keys.recent()), event.id(), now, ms(retention),
@@ -354,6 +362,52 @@ public final class RedisLedger implements OutcomeLedger {
         return value == null ? 0 : Long.parseLong(value);
     }
 
+    @Override
+    public Uni<Void> limited(ActionKey key, String detail) {
+        return outcome(key, ActionState.LIMITED, new OutcomeValues(null, null, detail));
+    }
+
+    @Override
+    public Uni<LimitDecision> admit(ActionKey key, String bucket, int max, Duration per, Instant now) {
+        return RedisScripts.ADMIT.run(redis, List.of(keys.limitAdmitted(bucket), keys.limitLimited(bucket)), key.id(),
+                String.valueOf(now.toEpochMilli()), ms(per), String.valueOf(max), ms(retention))
+                .map(r -> new LimitDecision(r.get(0).toString().equals("admitted"), r.get(1).toLong()));
+    }
+
+    @Override
+    public Uni<Void> saveSilence(SilenceRecord s) {
+        String json = write(new StoredSilence(s.id(), s.filter(), s.startsAt().toEpochMilli(), s.endsAt().toEpochMilli(),
+                s.comment(), s.createdBy(), s.createdAt().toEpochMilli()));
+        return RedisScripts.SAVE_SILENCE.run(redis, List.of(keys.silences(), keys.silencesForget()), s.id(), json,
+                String.valueOf(s.endsAt().plus(retention).toEpochMilli()), String.valueOf(clock.millis()))
+                .replaceWithVoid();
+    }
+
+    @Override
+    public Uni<List<SilenceRecord>> silences() {
+        long oldest = clock.instant().minus(retention).toEpochMilli();
+        return hashes.hgetall(keys.silences()).map(all -> all.values().stream().map(RedisLedger::silence)
+                .filter(s -> s.endsAt().toEpochMilli() >= oldest)
+                .sorted(Comparator.comparing(SilenceRecord::createdAt).thenComparing(SilenceRecord::id)).toList());
+    }
+
+    @Override
+    public Uni<Optional<SilenceRecord>> expireSilence(String id, Instant at) {
+        return hashes.hget(keys.silences(), id).chain(raw -> {
+            if (raw == null) {
+                return Uni.createFrom().item(Optional.<SilenceRecord>empty());
+            }
+            SilenceRecord ended = silence(raw).endedAt(at);
+            return saveSilence(ended).replaceWith(Optional.of(ended));
+        });
+    }
+
+    private static SilenceRecord silence(String raw) {
+        StoredSilence s = read(raw, StoredSilence.class);
+        return new SilenceRecord(s.id(), s.filter(), Instant.ofEpochMilli(s.startsAt()), Instant.ofEpochMilli(s.endsAt()),
+                s.comment(), s.createdBy(), Instant.ofEpochMilli(s.createdAt()));
+    }
+
     private Optional<EventHistory> history(String eventId, Map<String, String> event, Map<String, String> actions) {
         if ((event == null || event.isEmpty()) && (actions == null || actions.isEmpty())) {
             return Optional.empty();
@@ -372,7 +426,8 @@ public final class RedisLedger implements OutcomeLedger {
             StoredEvent meta = read(event.get("meta"), StoredEvent.class);
             record = new EventRecord(eventId, meta.type(), meta.subject(), meta.topic(), instant(event.get("first")),
                     instant(event.get("last")), Integer.parseInt(event.getOrDefault("deliveries", "0")),
-                    meta.matchedRules() == null ? List.of() : meta.matchedRules(), meta.outcome(), meta.raw());
+                    meta.matchedRules() == null ? List.of() : meta.matchedRules(), meta.outcome(), meta.raw(),
+                    meta.silencedBy());
         }
         return Optional.of(new EventHistory(record, records));
     }

@@ -27,7 +27,7 @@ final class RedisScripts {
             local raw = redis.call('HGET', KEYS[1], ARGV[1])
             local r = nil
             if raw then r = cjson.decode(raw) end
-            if r and (r.state == 'SUCCEEDED' or r.state == 'FAILED' or r.state == 'GROUPED') then return {'done', raw} end
+            if r and (r.state == 'SUCCEEDED' or r.state == 'FAILED' or r.state == 'GROUPED' or r.state == 'LIMITED') then return {'done', raw} end
             if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[5]) then
               return {'held', raw or false, redis.call('GET', KEYS[2]) or false, redis.call('PTTL', KEYS[2])}
             end
@@ -60,7 +60,7 @@ final class RedisScripts {
             local holder = redis.call('GET', KEYS[2])
             local mine = holder == ARGV[3]
             if mine then redis.call('DEL', KEYS[2]) end
-            if (r.state == 'SUCCEEDED' or r.state == 'FAILED' or r.state == 'GROUPED') and r.state ~= ARGV[2] then return 0 end
+            if (r.state == 'SUCCEEDED' or r.state == 'FAILED' or r.state == 'GROUPED' or r.state == 'LIMITED') and r.state ~= ARGV[2] then return 0 end
             if holder and not mine and ARGV[2] == 'PENDING' then return 0 end
             local v = cjson.decode(ARGV[6])
             r.state = ARGV[2]
@@ -69,6 +69,9 @@ final class RedisScripts {
             r.leaseUntil = nil
             if ARGV[2] == 'SUCCEEDED' or ARGV[2] == 'GROUPED' then
               r.externalId = v.externalId
+              r.detail = v.detail
+            elseif ARGV[2] == 'LIMITED' then
+              r.lastError = nil
               r.detail = v.detail
             else
               r.lastError = v.lastError
@@ -241,6 +244,59 @@ final class RedisScripts {
               return tonumber(due)
             end
             return tonumber(h[4] or '-1')
+            """);
+
+    /**
+     * KEYS: the bucket's admitted zset, its limited zset. ARGV: action key, now (ms), window ms, max, retention ms.
+     * Decides once per action key whether it runs under the rate limit: an action seen before gets its earlier
+     * decision; otherwise it is admitted while fewer than max were admitted in the window (now - window, now],
+     * and limited else. Admitted actions are kept for the longer of the window and the retention (so a
+     * redelivery finds its decision), limited ones for the retention. Returns {"admitted"|"limited", in window}.
+     */
+    static final Script ADMIT = new Script("""
+            local now = tonumber(ARGV[2])
+            local per = tonumber(ARGV[3])
+            local retention = tonumber(ARGV[5])
+            local from = '(' .. (now - per)
+            if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+              return {'admitted', redis.call('ZCOUNT', KEYS[1], from, '+inf')}
+            end
+            if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+              return {'limited', redis.call('ZCOUNT', KEYS[1], from, '+inf')}
+            end
+            local keep = math.max(per, retention)
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - keep))
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - retention))
+            local n = redis.call('ZCOUNT', KEYS[1], from, '+inf')
+            if n < tonumber(ARGV[4]) then
+              redis.call('ZADD', KEYS[1], now, ARGV[1])
+              redis.call('PEXPIRE', KEYS[1], keep)
+              return {'admitted', n + 1}
+            end
+            redis.call('ZADD', KEYS[2], now, ARGV[1])
+            redis.call('PEXPIRE', KEYS[2], retention)
+            return {'limited', n}
+            """);
+
+    /**
+     * KEYS: silences hash, silences' forget-at zset. ARGV: id, silence JSON, forget at (epoch ms), now (epoch ms).
+     * Stores a silence and forgets those whose forget-at has passed (the one stored too, if its own has); both keys
+     * live as long as the last silence.
+     */
+    static final Script SAVE_SILENCE = new Script("""
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+            local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
+            for _, id in ipairs(gone) do
+              redis.call('HDEL', KEYS[1], id)
+              redis.call('ZREM', KEYS[2], id)
+            end
+            local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+            if last[2] == nil then return 1 end
+            local ttl = math.max(tonumber(last[2]) - tonumber(ARGV[4]), 1000)
+            redis.call('PEXPIRE', KEYS[1], ttl)
+            redis.call('PEXPIRE', KEYS[2], ttl)
+            return 1
             """);
 
     private RedisScripts() {

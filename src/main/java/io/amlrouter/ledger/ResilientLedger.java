@@ -158,6 +158,32 @@ public final class ResilientLedger implements OutcomeLedger {
         return monitor.observe(store.groupedEvents());
     }
 
+    @Override
+    public Uni<LimitDecision> admit(ActionKey key, String bucket, int max, Duration per, java.time.Instant now) {
+        // No fallback: without the store the decision cannot be shared, so the action stays owed (503).
+        return monitor.observe(store.admit(key, bucket, max, per, now));
+    }
+
+    @Override
+    public Uni<Void> limited(ActionKey key, String detail) {
+        return outcome(key, "limited", s -> s.limited(key, detail));
+    }
+
+    @Override
+    public Uni<Void> saveSilence(SilenceRecord silence) {
+        return monitor.observe(store.saveSilence(silence));
+    }
+
+    @Override
+    public Uni<List<SilenceRecord>> silences() {
+        return monitor.observe(store.silences());
+    }
+
+    @Override
+    public Uni<Optional<SilenceRecord>> expireSilence(String id, java.time.Instant at) {
+        return monitor.observe(store.expireSilence(id, at));
+    }
+
     /** Outcomes kept in memory now. */
     public synchronized int unwrittenOutcomes() {
         return unwritten.size();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +14,11 @@ import org.jboss.logging.Logger;
 
 import io.amlrouter.events.Channels;
 import io.amlrouter.events.MlEvent;
+import io.amlrouter.guard.GuardMetrics;
+import io.amlrouter.guard.RateLimit;
+import io.amlrouter.guard.RateLimiter;
+import io.amlrouter.guard.Silence;
+import io.amlrouter.guard.Silences;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.Claim;
 import io.amlrouter.ledger.EventRecord;
@@ -57,10 +63,14 @@ public class EventRouter {
     private final ActionMetrics actionMetrics;
     private final Tracing tracing;
     private final DigestRecorder digests;
+    private final Silences silences;
+    private final RateLimiter limiter;
+    private final GuardMetrics guardMetrics;
 
     public EventRouter(RuleSetHolder rules, ActionDispatcher dispatcher, OutcomeLedger ledger, LedgerConfig ledgerConfig,
             RulesConfig config, DeadLetterLog deadLetters, RoutingMetrics metrics, IngestMetrics ingestMetrics,
-            ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests) {
+            ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests, Silences silences, RateLimiter limiter,
+            GuardMetrics guardMetrics) {
         this.rules = rules;
         this.dispatcher = dispatcher;
         this.ledger = ledger;
@@ -72,6 +82,9 @@ public class EventRouter {
         this.actionMetrics = actionMetrics;
         this.tracing = tracing;
         this.digests = digests;
+        this.silences = silences;
+        this.limiter = limiter;
+        this.guardMetrics = guardMetrics;
     }
 
     @Incoming(Channels.ML_EVENTS)
@@ -107,6 +120,30 @@ public class EventRouter {
             return ledger.eventSeen(record(event, now, List.of(), "workspace-not-allowed")).map(this::countRedelivery);
         }
         List<Rule> matched = set.matching(event);
+        if (matched.isEmpty()) {
+            return routeMatched(event, now, matched, span);
+        }
+        // A matched event any active silence matches runs no action (the silence check reads the store: 503 when
+        // it cannot be read, never an unguarded run).
+        return silences.matching(event, now).chain(found -> found.isEmpty() ? routeMatched(event, now, matched, span)
+                : silenced(event, now, matched, found, span));
+    }
+
+    private Uni<Void> silenced(MlEvent event, Instant now, List<Rule> matched, List<Silence> found, TraceSpan span) {
+        List<String> names = matched.stream().map(Rule::name).toList();
+        List<String> ids = found.stream().map(Silence::id).toList();
+        metrics.matched(names);
+        span.matched(names);
+        guardMetrics.silenced();
+        try (LogContext ignored = LogContext.of(event)) {
+            LOG.infof("Event %s (%s) matched %s but is silenced by %s; no action run", event.id(), event.type(), names,
+                    ids);
+        }
+        return ledger.eventSeen(new EventRecord(event.id(), event.type(), event.subject(), event.envelope().topic(), now,
+                now, 1, names, "silenced", event.rawJson(), ids)).map(this::countRedelivery);
+    }
+
+    private Uni<Void> routeMatched(MlEvent event, Instant now, List<Rule> matched, TraceSpan span) {
         String outcome = matched.isEmpty() ? "no-rule-matched" : "routed";
         List<String> names = matched.stream().map(Rule::name).toList();
         metrics.matched(names);
@@ -153,21 +190,51 @@ public class EventRouter {
                 }
                 return Uni.createFrom().voidItem();
             }
+            if (spec instanceof GroupableAction groupable && groupable.group().isPresent()) {
+                // Recorded in its digest group instead of run (docs/actions.md, "Digests"); a limit on a grouped
+                // action counts the events that join its digests.
+                return limited(event, rule, index, spec, key, () -> {
+                    try {
+                        return digests.record(event, rule.name(), rule.description(), key, spec.kind(),
+                                groupable.group().get());
+                    } catch (RenderException e) {
+                        actionMetrics.failedToRender(spec.kind(), rule.name());
+                        return ledger.failedPermanently(key, "template: " + e.getMessage()).invoke(
+                                () -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
+                    }
+                });
+            }
             RenderedAction rendered;
             try {
-                if (spec instanceof GroupableAction groupable && groupable.group().isPresent()) {
-                    // Recorded in its digest group instead of run: docs/actions.md, "Digests".
-                    return digests.record(event, rule.name(), rule.description(), key, spec.kind(),
-                            groupable.group().get());
-                }
                 rendered = spec.render(new ActionContext(event, rule.name(), rule.description(), index));
             } catch (RenderException e) {
                 actionMetrics.failedToRender(spec.kind(), rule.name());
                 return ledger.failedPermanently(key, "template: " + e.getMessage())
                         .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
             }
-            return dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered), span);
+            return limited(event, rule, index, spec, key,
+                    () -> dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered), span));
         });
+    }
+
+    /** Runs the claimed action when it has no rate limit or its limit admits it; records it LIMITED otherwise. */
+    private Uni<Void> limited(MlEvent event, Rule rule, int index, ActionSpec spec, ActionKey key,
+            java.util.function.Supplier<Uni<Void>> run) {
+        Optional<RateLimit> limit = rule.limit(index);
+        if (limit.isEmpty()) {
+            return run.get();
+        }
+        String limitKey;
+        try {
+            limitKey = limit.get().render(new ActionContext(event, rule.name(), rule.description(), index));
+        } catch (RenderException e) {
+            actionMetrics.failedToRender(spec.kind(), rule.name());
+            return ledger.failedPermanently(key, "limit key: " + e.getMessage())
+                    .invoke(() -> deadLetters.record(key, spec.kind().key(), "limit key: " + e.getMessage(), event));
+        }
+        return limiter.admit(key, spec.kind(), limit.get(), limitKey, Instant.now())
+                .onFailure().call(t -> ledger.failedTransiently(key, "rate limit undecided: " + t.getMessage()))
+                .chain(admitted -> admitted ? run.get() : Uni.createFrom().voidItem());
     }
 
     /**

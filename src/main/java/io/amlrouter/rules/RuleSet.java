@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.Workspace;
+import io.amlrouter.guard.Silence;
 
 /**
  * An immutable, compiled rules file. Swapped atomically on reload; evaluation does no parsing.
@@ -13,14 +14,22 @@ import io.amlrouter.events.Workspace;
  * @param version content hash of the file ({@code sha256:...})
  * @param source where it was loaded from
  * @param workspaces the workspace allow-list; empty accepts every workspace
+ * @param silences the silences the file declares ({@code silences:}), in file order
  */
 public record RuleSet(String version, Instant loadedAt, String source, List<Rule> rules, List<Workspace> workspaces,
-        List<Violation> warnings) {
+        List<Violation> warnings, List<Silence> silences) {
 
     public RuleSet {
         rules = List.copyOf(rules);
         workspaces = List.copyOf(workspaces);
         warnings = List.copyOf(warnings);
+        silences = List.copyOf(silences);
+    }
+
+    /** A rules file without silences. */
+    public RuleSet(String version, Instant loadedAt, String source, List<Rule> rules, List<Workspace> workspaces,
+            List<Violation> warnings) {
+        this(version, loadedAt, source, rules, workspaces, warnings, List.of());
     }
 
     /** Whether events from this event's workspace may be acted on. */
@@ -65,7 +74,7 @@ public record RuleSet(String version, Instant loadedAt, String source, List<Rule
                 all.add(w);
             }
         }
-        return new RuleSet(version, loadedAt, source, rules, all, warnings);
+        return new RuleSet(version, loadedAt, source, rules, all, warnings, silences);
     }
 
     /** The first 12 hex digits of the version, for logs. */

@@ -22,12 +22,14 @@ import io.amlrouter.events.Defect;
 import io.amlrouter.events.EventDecoder;
 import io.amlrouter.events.EventDecodingException;
 import io.amlrouter.events.Inbound;
+import io.amlrouter.guard.Silences;
 import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
 import io.amlrouter.rules.load.ReloadError;
 import io.amlrouter.rules.load.RuleSetHolder;
 import io.amlrouter.security.AdminOnly;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
 
 /** The loaded rules ({@code GET /rules}) and the dry run ({@code POST /rules/evaluate}). Admin only. */
 @Path("/rules")
@@ -37,10 +39,12 @@ public class RulesResource {
 
     private final RuleSetHolder holder;
     private final EventDecoder decoder;
+    private final Silences silences;
 
-    public RulesResource(RuleSetHolder holder, EventDecoder decoder) {
+    public RulesResource(RuleSetHolder holder, EventDecoder decoder, Silences silences) {
         this.holder = holder;
         this.decoder = decoder;
+        this.silences = silences;
     }
 
     @RegisterForReflection
@@ -69,24 +73,30 @@ public class RulesResource {
     @POST
     @Path("/evaluate")
     @Consumes(MediaType.WILDCARD)
-    public Response evaluate(byte[] body, @HeaderParam("Content-Type") String contentType) {
+    public Uni<Response> evaluate(byte[] body, @HeaderParam("Content-Type") String contentType) {
         Optional<BodyFormat> format = BodyFormat.fromContentType(contentType);
         if (format.isEmpty()) {
-            return Problems.response(Problem.of(400, "unsupported-media-type", "Unsupported content type",
-                    "Send one event as application/json or application/cloudevents+json (UTF-8)."));
+            return Uni.createFrom().item(Problems.response(Problem.of(400, "unsupported-media-type",
+                    "Unsupported content type",
+                    "Send one event as application/json or application/cloudevents+json (UTF-8).")));
         }
         List<Inbound> items;
         try {
             items = decoder.decode(body, format.get());
         } catch (EventDecodingException e) {
-            return Problems.response(Problem.of(400, "invalid-body", "Invalid event", "The event cannot be read.")
-                    .withErrors(e.defects().stream().map(RulesResource::fieldError).toList()));
+            return Uni.createFrom().item(Problems.response(Problem.of(400, "invalid-body", "Invalid event",
+                    "The event cannot be read.").withErrors(e.defects().stream().map(RulesResource::fieldError).toList())));
         }
         if (items.size() != 1 || !(items.get(0) instanceof Inbound.Notification notification)) {
-            return Problems.response(Problem.of(400, "invalid-body", "Invalid event",
-                    "The dry run takes exactly one event (not a validation or deletion event); got " + items.size() + "."));
+            return Uni.createFrom().item(Problems.response(Problem.of(400, "invalid-body", "Invalid event",
+                    "The dry run takes exactly one event (not a validation or deletion event); got " + items.size() + ".")));
         }
-        return Response.ok(DryRun.evaluate(holder.current(), notification.event())).build();
+        RuleSet set = holder.current();
+        return silences.matching(notification.event(), Instant.now())
+                .map(found -> Response.ok(DryRun.evaluate(set, notification.event(), found)).build())
+                .onFailure().recoverWithItem(t -> Problems.response(Problem.of(503, "store-unavailable",
+                        "Ledger store unavailable", "The silences are kept in the ledger store, which cannot be "
+                                + "reached now; try again later.").withRetryAfter(5)));
     }
 
     private static Problem.FieldError fieldError(Defect d) {

@@ -490,4 +490,134 @@ abstract class OutcomeLedgerContract {
         await(ledger.failedTransiently(key, "late"));
         assertThat(await(ledger.action(key)).orElseThrow().state()).isEqualTo(ActionState.GROUPED);
     }
+
+    // Rate limits and silences (issue 17).
+
+    static final Duration DAY = Duration.ofHours(24);
+
+    @Test
+    void aRateLimitAdmitsAtMostMaxPerSlidingWindowAndDecidesEachActionOnce() {
+        OutcomeLedger ledger = ledger();
+        String bucket = "retrain-on-drift/0/" + id();
+        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        ActionKey first = new ActionKey(id(), "retrain-on-drift", 0);
+        ActionKey second = new ActionKey(id(), "retrain-on-drift", 0);
+        ActionKey third = new ActionKey(id(), "retrain-on-drift", 0);
+
+        assertThat(await(ledger.admit(first, bucket, 1, DAY, t0))).isEqualTo(new LimitDecision(true, 1));
+        assertThat(await(ledger.admit(second, bucket, 1, DAY, t0.plusSeconds(60)))).isEqualTo(new LimitDecision(false, 1));
+        // Asked again (a redelivery, another replica): the same answer, and not counted twice.
+        assertThat(await(ledger.admit(first, bucket, 1, DAY, t0.plusSeconds(120))).admitted()).isTrue();
+        assertThat(await(ledger.admit(second, bucket, 1, DAY, t0.plusSeconds(120))).admitted()).isFalse();
+        // The window slides: a run at t0 no longer counts at t0 + 24 h + 1 ms.
+        assertThat(await(ledger.admit(third, bucket, 1, DAY, t0.plus(DAY).plusMillis(1))))
+                .isEqualTo(new LimitDecision(true, 1));
+        // A decision is kept longer than the window: the limited one stays limited, the admitted one admitted.
+        assertThat(await(ledger.admit(second, bucket, 1, DAY, t0.plus(DAY).plusSeconds(1))).admitted()).isFalse();
+        assertThat(await(ledger.admit(first, bucket, 1, DAY, t0.plus(DAY).plusSeconds(1))).admitted()).isTrue();
+        // Another key (bucket) has its own window.
+        assertThat(await(ledger.admit(second, bucket + "-other", 1, DAY, t0.plusSeconds(60))).admitted()).isTrue();
+    }
+
+    @Test
+    void aRateLimitHoldsUnderConcurrentClaimsFromSeveralClients() throws Exception {
+        List<OutcomeLedger> clients = clients(4);
+        String bucket = "r/0/" + id();
+        Instant now = Instant.now();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<LimitDecision>> answers = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                OutcomeLedger client = clients.get(i % clients.size());
+                ActionKey key = new ActionKey(id(), "r", 0);
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return await(client.admit(key, bucket, 3, DAY, now));
+                }));
+            }
+            start.countDown();
+            int admitted = 0;
+            for (Future<LimitDecision> f : answers) {
+                admitted += f.get(20, TimeUnit.SECONDS).admitted() ? 1 : 0;
+            }
+            assertThat(admitted).isEqualTo(3);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLimitedActionIsFinalAndShownWithItsReason() {
+        OutcomeLedger ledger = ledger();
+        String id = id();
+        ActionKey key = new ActionKey(id, "retrain-on-drift", 0);
+        await(ledger.eventSeen(seen(id, "routed", "retrain-on-drift")));
+        assertThat(await(ledger.claim(key, "amlJob", LEASE))).isInstanceOf(Claim.Granted.class);
+        await(ledger.limited(key, "over its limit of 1 per 1d for key \"m\""));
+        await(ledger.failedTransiently(key, "late"));
+        Claim again = await(ledger.claim(key, "amlJob", LEASE));
+        assertThat(again).isInstanceOf(Claim.AlreadyDone.class);
+        ActionRecord r = again.record();
+        assertThat(r.state()).isEqualTo(ActionState.LIMITED);
+        assertThat(r.state().isFinal()).isTrue();
+        assertThat(r.detail()).isEqualTo("over its limit of 1 per 1d for key \"m\"");
+        assertThat(r.lastError()).isNull();
+        assertThat(await(ledger.event(id))).get().satisfies(h -> assertThat(h.actions())
+                .extracting(ActionRecord::state).containsExactly(ActionState.LIMITED));
+        assertThat(await(ledger.reopenFailed(id))).isZero();
+    }
+
+    @Test
+    void aSilencedEventKeepsTheIdsOfItsSilences() {
+        OutcomeLedger ledger = ledger();
+        String id = id();
+        EventRecord e = seen(id, "silenced", "mail-failed-runs");
+        await(ledger.eventSeen(new EventRecord(e.id(), e.type(), e.subject(), e.topic(), e.firstReceivedAt(),
+                e.lastReceivedAt(), 1, e.matchedRules(), "silenced", e.raw(), List.of("maintenance", "5f0c"))));
+        EventRecord stored = await(ledger.event(id)).orElseThrow().event();
+        assertThat(stored.outcome()).isEqualTo("silenced");
+        assertThat(stored.silencedBy()).containsExactly("maintenance", "5f0c");
+        String plain = id();
+        await(ledger.eventSeen(seen(plain, "routed", "mail-failed-runs")));
+        assertThat(await(ledger.event(plain)).orElseThrow().event().silencedBy()).isEmpty();
+    }
+
+    static SilenceRecord silence(String id, Instant starts, Instant ends) {
+        return new SilenceRecord(id, "{\"subjectBeginsWith\":\"experiments/etl/\"}", starts, ends, "maintenance",
+                "ops@contoso.com", starts);
+    }
+
+    @Test
+    void silencesAreStoredListedAndExpired() {
+        List<OutcomeLedger> replicas = clients(2);
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        SilenceRecord active = silence(id(), now.minusSeconds(60), now.plusSeconds(3600));
+        SilenceRecord pending = silence(id(), now.plusSeconds(3600), now.plusSeconds(7200));
+        await(replicas.get(0).saveSilence(active));
+        await(replicas.get(0).saveSilence(pending));
+        // Shared: the other client sees them.
+        assertThat(await(replicas.get(1).silences())).containsExactlyInAnyOrder(active, pending);
+
+        Instant at = now.plusSeconds(5);
+        SilenceRecord ended = await(replicas.get(1).expireSilence(active.id(), at)).orElseThrow();
+        assertThat(ended.endsAt()).isEqualTo(at);
+        assertThat(ended.startsAt()).isEqualTo(active.startsAt());
+        SilenceRecord endedBeforeItStarted = await(replicas.get(1).expireSilence(pending.id(), at)).orElseThrow();
+        assertThat(endedBeforeItStarted.startsAt()).isEqualTo(at);
+        assertThat(endedBeforeItStarted.endsAt()).isEqualTo(at);
+        assertThat(await(replicas.get(0).silences())).containsExactlyInAnyOrder(ended, endedBeforeItStarted);
+        assertThat(await(replicas.get(0).expireSilence("unknown", at))).isEmpty();
+    }
+
+    @Test
+    void aSilenceEndedLongerThanTheRetentionAgoIsForgotten() {
+        OutcomeLedger ledger = ledger(1000, Duration.ofHours(1));
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        SilenceRecord old = silence(id(), now.minusSeconds(3 * 3600), now.minusSeconds(3600 + 60));
+        SilenceRecord recent = silence(id(), now.minusSeconds(3 * 3600), now.minusSeconds(60));
+        await(ledger.saveSilence(old));
+        await(ledger.saveSilence(recent));
+        assertThat(await(ledger.silences())).containsExactly(recent);
+    }
 }

@@ -23,6 +23,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.amlrouter.events.Workspace;
+import io.amlrouter.guard.RateLimit;
+import io.amlrouter.guard.Silence;
+import io.amlrouter.guard.SilenceParser;
 import io.amlrouter.rules.Diagnostics;
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.RuleSet;
@@ -46,7 +49,7 @@ import io.amlrouter.rules.template.Templates;
  */
 public final class RuleSetLoader {
 
-    static final List<String> TOP_KEYS = List.of("workspaces", "rules");
+    static final List<String> TOP_KEYS = List.of("workspaces", "rules", "silences");
     static final List<String> RULE_KEYS = List.of("name", "description", "filter", "actions");
     static final Pattern RULE_NAME = Pattern.compile("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$");
     /** Largest rules file accepted (a ConfigMap holds at most 1 MiB). */
@@ -111,11 +114,14 @@ public final class RuleSetLoader {
         }
         List<Workspace> workspaces = workspaces(top.get(), d);
         List<Rule> rules = rules(top.get(), d);
+        java.time.Instant loadedAt = clock.instant();
+        List<Silence> silences = top.get().node("silences").map(s -> SilenceParser.fromFile(s, d, loadedAt))
+                .orElse(List.of());
         if (d.hasErrors()) {
             return new LoadResult.Invalid(d.errors(), d.warnings());
         }
-        return new LoadResult.Loaded(new RuleSet(version(content), clock.instant(), source, rules, workspaces,
-                d.warnings()));
+        return new LoadResult.Loaded(new RuleSet(version(content), loadedAt, source, rules, workspaces,
+                d.warnings(), silences));
     }
 
     private static List<Workspace> workspaces(StrictObject top, Diagnostics d) {
@@ -187,6 +193,7 @@ public final class RuleSetLoader {
             scope = scopeOf(filterSource);
         }
         List<ActionSpec> specs = new ArrayList<>();
+        Map<Integer, RateLimit> limits = new HashMap<>();
         Optional<JsonNode> actionList = o.node("actions");
         if (actionList.isEmpty() || (actionList.get().isArray() && actionList.get().isEmpty())) {
             d.error(o.path("actions"), "a rule needs at least one action");
@@ -194,7 +201,14 @@ public final class RuleSetLoader {
             d.error(o.path("actions"), "must be a list of actions, got " + StrictObject.describe(actionList.get()));
         } else {
             for (int i = 0; i < actionList.get().size(); i++) {
-                actions.parse(actionList.get().get(i), o.path("actions") + "[" + i + "]", scope, d).ifPresent(specs::add);
+                int at = i;
+                actions.parseWithLimit(actionList.get().get(i), o.path("actions") + "[" + i + "]", scope, d)
+                        .ifPresent(p -> {
+                            specs.add(p.spec());
+                            if (p.limit() != null) {
+                                limits.put(at, p.limit());
+                            }
+                        });
             }
         }
         ActionLint.check(actionList.orElse(null), o.path("actions"), scope.types(), d);
@@ -203,7 +217,8 @@ public final class RuleSetLoader {
         }
         List<JsonNode> sources = new ArrayList<>();
         actionList.get().forEach(sources::add);
-        return Optional.of(new Rule(name.get(), description.orElse(null), filter, filterSource, specs, sources, scope));
+        return Optional.of(new Rule(name.get(), description.orElse(null), filter, filterSource, specs, sources, scope,
+                limits));
     }
 
     /** The event types a filter lets through: its includedEventTypes, or the union of every anyOf group's. */
