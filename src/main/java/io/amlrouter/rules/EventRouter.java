@@ -117,20 +117,23 @@ public class EventRouter {
                 LOG.infof("Event %s (%s) comes from a workspace that is not allowed (topic %s); not acted on",
                         event.id(), event.type(), event.envelope().topic());
             }
-            return ledger.eventSeen(record(event, now, List.of(), "workspace-not-allowed")).map(this::countRedelivery);
+            return ledger.eventSeen(RoutingRecord.of(event, now, "workspace-not-allowed", set, null))
+                    .map(this::countRedelivery);
         }
-        List<Rule> matched = set.matching(event);
-        if (matched.isEmpty()) {
-            return routeMatched(event, now, matched, span);
+        RoutingRecord.Verdicts verdicts = RoutingRecord.evaluate(set, event); // set.matching(event), explained
+        if (verdicts.matched().isEmpty()) {
+            return routeMatched(event, now, set, verdicts, span);
         }
         // A matched event any active silence matches runs no action (the silence check reads the store: 503 when
         // it cannot be read, never an unguarded run).
-        return silences.matching(event, now).chain(found -> found.isEmpty() ? routeMatched(event, now, matched, span)
-                : silenced(event, now, matched, found, span));
+        return silences.matching(event, now).chain(found -> found.isEmpty()
+                ? routeMatched(event, now, set, verdicts, span)
+                : silenced(event, now, set, verdicts, found, span));
     }
 
-    private Uni<Void> silenced(MlEvent event, Instant now, List<Rule> matched, List<Silence> found, TraceSpan span) {
-        List<String> names = matched.stream().map(Rule::name).toList();
+    private Uni<Void> silenced(MlEvent event, Instant now, RuleSet set, RoutingRecord.Verdicts verdicts,
+            List<Silence> found, TraceSpan span) {
+        List<String> names = verdicts.matched().stream().map(Rule::name).toList();
         List<String> ids = found.stream().map(Silence::id).toList();
         metrics.matched(names);
         span.matched(names);
@@ -139,16 +142,18 @@ public class EventRouter {
             LOG.infof("Event %s (%s) matched %s but is silenced by %s; no action run", event.id(), event.type(), names,
                     ids);
         }
-        return ledger.eventSeen(new EventRecord(event.id(), event.type(), event.subject(), event.envelope().topic(), now,
-                now, 1, names, "silenced", event.rawJson(), ids)).map(this::countRedelivery);
+        return ledger.eventSeen(RoutingRecord.of(event, now, "silenced", set, verdicts).withSilencedBy(ids))
+                .map(this::countRedelivery);
     }
 
-    private Uni<Void> routeMatched(MlEvent event, Instant now, List<Rule> matched, TraceSpan span) {
+    private Uni<Void> routeMatched(MlEvent event, Instant now, RuleSet set, RoutingRecord.Verdicts verdicts,
+            TraceSpan span) {
+        List<Rule> matched = verdicts.matched();
         String outcome = matched.isEmpty() ? "no-rule-matched" : "routed";
         List<String> names = matched.stream().map(Rule::name).toList();
         metrics.matched(names);
         span.matched(names);
-        Uni<Void> seen = ledger.eventSeen(record(event, now, names, outcome)).map(this::countRedelivery);
+        Uni<Void> seen = ledger.eventSeen(RoutingRecord.of(event, now, outcome, set, verdicts)).map(this::countRedelivery);
         if (matched.isEmpty()) {
             metrics.noRuleMatched();
             // DEBUG, not INFO: a workspace's subscription sends every run's status changes, most of which no
@@ -263,6 +268,7 @@ public class EventRouter {
                         : Uni.createFrom().item(c));
     }
 
+    /** A record without the rules version and explanation (see {@link RoutingRecord#of} for the routed ones). */
     private static EventRecord record(MlEvent event, Instant now, List<String> matched, String outcome) {
         return new EventRecord(event.id(), event.type(), event.subject(), event.envelope().topic(), now, now, 1,
                 matched, outcome, event.rawJson());

@@ -311,6 +311,23 @@ class DeliveryGuaranteesIT {
         assertThat(posted.at("/event/id").asText()).isEqualTo(d.id());
         assertThat(posted.at("/event/data/driftCoefficient").asDouble()).isGreaterThan(0.5);
 
+        // The other replica finds it in the shared Redis history by what became of it, with why it was routed.
+        String runId = JSON.readTree(d.body()).get(0).at("/data/runId").asText();
+        String search = "/events?type=DatasetDriftDetected&outcome=dead-letter&runId=" + runId;
+        Reply found = Http.admin(b, "GET", search);
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+        JsonNode hit = null;
+        for (JsonNode e : found.json().get("events")) {
+            if (e.get("id").asText().equals(d.id())) {
+                hit = e;
+            }
+        }
+        assertThat(hit).as(found.body()).isNotNull();
+        assertThat(hit.at("/actions/0/state").asText()).isEqualTo("FAILED");
+        assertThat(hit.at("/rulesVersion").asText()).startsWith("sha256:");
+        assertThat(hit.get("explanation").toString()).contains("{\"rule\":\"mail-drift\",\"matched\":true}");
+        assertThat(Http.admin(b, "GET", search + "&colour=red").status()).isEqualTo(400);
+
         // The cause is fixed: the replay runs the dead-lettered action again, and only it.
         smtp.reset();
         Reply replay = Http.admin(b, "POST", "/events/" + d.id() + "/replay");
@@ -320,6 +337,7 @@ class DeliveryGuaranteesIT {
         assertThat(replay.json().at("/event/actions/0/state").asText()).isEqualTo("SUCCEEDED");
         assertThat(replay.json().at("/event/actions/0/attempts").asInt()).isEqualTo(2);
         assertThat(smtp.countByRecipient("drift, event " + d.id())).isEqualTo(Map.of(DRIFT, 1L));
+        assertThat(Http.admin(a, "GET", search).body()).doesNotContain(d.id());
         assertThat(Http.deliver(a, d).status()).isEqualTo(200);
         assertThat(smtp.countByRecipient("drift, event " + d.id())).isEqualTo(Map.of(DRIFT, 1L));
     }
