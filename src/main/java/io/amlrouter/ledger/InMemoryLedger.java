@@ -32,6 +32,8 @@ public final class InMemoryLedger implements OutcomeLedger {
     private static final class Entry {
         final String eventId;
         final Instant created;
+        /** Its place in {@link #order}, for the search's cursor; set when added there. */
+        long seq;
         EventRecord event;
         /** Estimated bytes held, counted in {@link #bytes} while the entry is in {@link #entries}. */
         long size = ENTRY_OVERHEAD;
@@ -57,6 +59,8 @@ public final class InMemoryLedger implements OutcomeLedger {
     private final AtomicLong bytes = new AtomicLong();
     private final Map<ActionKey, Watch> watches = new LinkedHashMap<>();
     private final ConcurrentLinkedDeque<Entry> order = new ConcurrentLinkedDeque<>();
+    /** Guarded by {@link #order}: the last {@link Entry#seq} given. */
+    private long sequence;
     private final int maxEvents;
     private final long maxBytes;
     private final Duration retention;
@@ -89,10 +93,8 @@ public final class InMemoryLedger implements OutcomeLedger {
         synchronized (entry) {
             EventRecord previous = entry.event;
             entry.event = previous == null ? event
-                    : new EventRecord(event.id(), event.type(), event.subject(), event.topic(),
-                            previous.firstReceivedAt(), event.lastReceivedAt(), previous.deliveries() + 1,
-                            event.matchedRules(), event.outcome(), event.raw());
-            long size = ENTRY_OVERHEAD + (event.raw() == null ? 0 : event.raw().length());
+                    : event.withDeliveries(previous.firstReceivedAt(), previous.deliveries() + 1);
+            long size = ENTRY_OVERHEAD + (event.raw() == null ? 0 : event.raw().length()) + explanationSize(event);
             if (entries.get(entry.eventId) == entry) {
                 bytes.addAndGet(size - entry.size);
             }
@@ -194,6 +196,39 @@ public final class InMemoryLedger implements OutcomeLedger {
     }
 
     @Override
+    public Uni<HistoryPage> search(HistoryQuery query) {
+        List<EventHistory> out = new ArrayList<>();
+        Instant oldest = clock.instant().minus(retention);
+        int scanned = 0;
+        Entry last = null;
+        Iterator<Entry> it = order.descendingIterator();
+        while (it.hasNext() && out.size() < query.limit() && scanned < query.scanLimit()) {
+            Entry entry = it.next();
+            if (query.before() != null && entry.seq >= query.before().position()) {
+                continue;
+            }
+            if (entry.created.isBefore(oldest) || entries.get(entry.eventId) != entry) {
+                continue;
+            }
+            scanned++;
+            last = entry;
+            history(entry).filter(h -> query.inRange(h.event().firstReceivedAt()) && query.test(h)).ifPresent(out::add);
+        }
+        HistoryQuery.Cursor next = last != null && it.hasNext() ? new HistoryQuery.Cursor(last.seq, last.eventId) : null;
+        return Uni.createFrom().item(new HistoryPage(out, next, scanned));
+    }
+
+    /** Estimated characters of an event's explanation (rule names and reasons). */
+    private static long explanationSize(EventRecord event) {
+        long n = 0;
+        for (RuleVerdict v : event.explanation()) {
+            n += 48 + v.rule().length() + (v.filter() == null ? 0 : v.filter().length())
+                    + (v.reason() == null ? 0 : v.reason().length());
+        }
+        return n;
+    }
+
+    @Override
     public Uni<Integer> reopenFailed(String eventId) {
         Entry entry = live(eventId);
         if (entry == null) {
@@ -279,7 +314,10 @@ public final class InMemoryLedger implements OutcomeLedger {
             }
             bytes.addAndGet(fresh.size);
         }
-        order.addLast(fresh);
+        synchronized (order) { // the deque's order is the sequence's, so a search cursor skips nothing
+            fresh.seq = ++sequence;
+            order.addLast(fresh);
+        }
         evict(now, fresh);
         return fresh;
     }

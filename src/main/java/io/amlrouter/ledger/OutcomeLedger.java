@@ -41,6 +41,12 @@ public interface OutcomeLedger {
     /** One event with its actions, ordered by rule name and action index. */
     Uni<Optional<EventHistory>> event(String eventId);
 
+    /**
+     * The events that meet a query, newest first by first sight, one page at a time (see {@link HistoryQuery}: at
+     * most {@code limit} events, reading at most {@code scanLimit}; the page's {@code next} continues).
+     */
+    Uni<HistoryPage> search(HistoryQuery query);
+
     /** Makes the permanently failed actions of an event owed again (replay); returns how many. */
     Uni<Integer> reopenFailed(String eventId);
 

@@ -7,7 +7,9 @@ package io.amlrouter.ledger;
  *
  * <pre>
  * aer:{EVENT_ID}:event              hash    meta (JSON: id, type, subject, topic, matched rules, outcome, raw),
- *                                           first, last (epoch ms), deliveries
+ *                                           (and rules version, run id, models, per-rule explanation),
+ *                                           first, last (epoch ms), deliveries, idx (JSON: the fields a search
+ *                                           tests: type, subject, run id, models, matched rules, outcome)
  * aer:{EVENT_ID}:actions            hash    field RULE/INDEX -&gt; the action's record (JSON: kind, state,
  *                                           attempts, lastError, externalId, detail, times, owner, lease)
  * aer:{EVENT_ID}:claim:RULE/INDEX   string  the owner running the action; SET NX PX lease

@@ -35,7 +35,14 @@ public final class RedisLedger implements OutcomeLedger {
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record StoredEvent(String id, String type, String subject, String topic, List<String> matchedRules, String outcome,
-            String raw) {
+            String raw, String rulesVersion, String runId, List<String> models, List<RuleVerdict> explanation) {
+    }
+
+    /** The searchable fields of an event, in its hash's {@code idx} field: read by a search without the raw event. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StoredIndex(String type, String subject, String runId, List<String> models, List<String> matchedRules,
+            String outcome) {
     }
 
     /** An action's record as stored (times in epoch ms). */
@@ -84,8 +91,11 @@ public final class RedisLedger implements OutcomeLedger {
     public Uni<Long> eventSeen(EventRecord event) {
         String now = String.valueOf(clock.millis());
         String meta = write(new StoredEvent(event.id(), event.type(), event.subject(), event.topic(),
-                event.matchedRules(), event.outcome(), event.raw()));
-        return RedisScripts.EVENT_SEEN.run(redis, List.of(keys.event(event.id())), meta, now, ms(retention))
+                event.matchedRules(), event.outcome(), event.raw(), event.rulesVersion(), event.runId(), event.models(),
+                event.explanation()));
+        String index = write(new StoredIndex(event.type(), event.subject(), event.runId(), event.models(),
+                event.matchedRules(), event.outcome()));
+        return RedisScripts.EVENT_SEEN.run(redis, List.of(keys.event(event.id())), meta, now, ms(retention), index)
                 .chain(deliveries -> deliveries.toLong() == 1
                         ? RedisScripts.RECENT_ADD.run(redis, List.of(keys.recent()), event.id(), now, ms(retention),
                                 String.valueOf(maxEvents)).replaceWith(1L)
@@ -168,6 +178,122 @@ public final class RedisLedger implements OutcomeLedger {
         return Uni.combine().all().unis(event, actions).asTuple().map(t -> history(eventId, t.getItem1(), t.getItem2()));
     }
 
+    /** Event ids read from the recent index at a time by a search. */
+    private static final int SEARCH_BATCH = 100;
+
+    /**
+     * Reads the recent index newest first, {@link #SEARCH_BATCH} ids at a time, and tests each event's searchable
+     * fields ({@code idx}, without the raw event) and its actions in Java; reads the matching events in full. Bounded
+     * by the query's scan limit: the index holds at most {@code ledger.max-events} ids.
+     */
+    @Override
+    public Uni<HistoryPage> search(HistoryQuery query) {
+        long max = Long.MAX_VALUE;
+        if (query.before() != null) {
+            max = query.before().position();
+        }
+        if (query.to() != null) {
+            Instant to = query.to();
+            long toMax = to.getNano() % 1_000_000 == 0 ? to.toEpochMilli() - 1 : to.toEpochMilli();
+            max = Math.min(max, toMax);
+        }
+        String min = query.from() == null ? "-inf"
+                : String.valueOf(query.from().getNano() % 1_000_000 == 0 ? query.from().toEpochMilli()
+                        : query.from().toEpochMilli() + 1);
+        String maxArg = max == Long.MAX_VALUE ? "+inf" : String.valueOf(max);
+        return searchFrom(query, maxArg, min, 0, new ArrayList<>(), 0);
+    }
+
+    private Uni<HistoryPage> searchFrom(HistoryQuery query, String max, String min, int offset, List<String> found,
+            int scannedBefore) {
+        return redis.execute("ZRANGE", keys.recent(), max, min, "BYSCORE", "REV", "LIMIT", String.valueOf(offset),
+                String.valueOf(SEARCH_BATCH), "WITHSCORES").chain(r -> {
+                    List<String> ids = new ArrayList<>();
+                    List<Long> scores = new ArrayList<>();
+                    collectScored(r, ids, scores);
+                    List<Uni<Optional<EventHistory>>> reads = ids.stream().map(this::searchable).toList();
+                    Uni<List<Optional<EventHistory>>> all = reads.isEmpty() ? Uni.createFrom().item(List.of())
+                            : Uni.join().all(reads).andFailFast();
+                    return all.chain(histories -> {
+                        int scanned = scannedBefore;
+                        HistoryQuery.Cursor last = null;
+                        for (int i = 0; i < ids.size(); i++) {
+                            String id = ids.get(i);
+                            long score = scores.get(i);
+                            if (query.before() != null && score == query.before().position()
+                                    && id.compareTo(query.before().id()) >= 0) {
+                                continue;
+                            }
+                            Optional<EventHistory> h = histories.get(i);
+                            if (h.isEmpty()) {
+                                continue; // expired while still indexed
+                            }
+                            scanned++;
+                            last = new HistoryQuery.Cursor(score, id);
+                            if (query.inRange(h.get().event().firstReceivedAt()) && query.test(h.get())) {
+                                found.add(id);
+                            }
+                            if (found.size() == query.limit() || scanned >= query.scanLimit()) {
+                                boolean more = i < ids.size() - 1 || ids.size() == SEARCH_BATCH;
+                                return page(found, more ? last : null, scanned);
+                            }
+                        }
+                        if (ids.size() < SEARCH_BATCH) {
+                            return page(found, null, scanned);
+                        }
+                        return searchFrom(query, max, min, offset + ids.size(), found, scanned);
+                    });
+                });
+    }
+
+    private Uni<HistoryPage> page(List<String> ids, HistoryQuery.Cursor next, int scanned) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(new HistoryPage(List.of(), next, scanned));
+        }
+        return Uni.join().all(ids.stream().map(this::event).toList()).andFailFast()
+                .map(all -> new HistoryPage(all.stream().flatMap(Optional::stream).toList(), next, scanned));
+    }
+
+    /** An event's searchable fields and its actions, without the raw event; the full event where not indexed. */
+    private Uni<Optional<EventHistory>> searchable(String eventId) {
+        Uni<List<String>> event = hashes.hmget(keys.event(eventId), "first", "idx")
+                .map(m -> java.util.Arrays.asList(m.get("first"), m.get("idx")));
+        Uni<Map<String, String>> actions = hashes.hgetall(keys.actions(eventId));
+        return Uni.combine().all().unis(event, actions).asTuple().chain(t -> {
+            String first = t.getItem1().get(0);
+            String idx = t.getItem1().get(1);
+            if (first == null || idx == null) {
+                return event(eventId); // recorded before the index field (or only its actions are left)
+            }
+            StoredIndex s = read(idx, StoredIndex.class);
+            Instant at = instant(first);
+            EventRecord record = new EventRecord(eventId, s.type(), s.subject(), null, at, at, 0,
+                    s.matchedRules() == null ? List.of() : s.matchedRules(), s.outcome(), null, null, s.runId(),
+                    s.models(), List.of());
+            List<ActionRecord> records = new ArrayList<>();
+            t.getItem2().forEach((field, raw) -> records.add(record(RedisKeys.key(eventId, field), raw)));
+            return Uni.createFrom().item(Optional.of(new EventHistory(record, records)));
+        });
+    }
+
+    /** The members and scores of a {@code ZRANGE ... WITHSCORES} reply (RESP2: flat; RESP3: pairs). */
+    private static void collectScored(Response r, List<String> ids, List<Long> scores) {
+        if (r == null || r.size() == 0) {
+            return;
+        }
+        if (r.get(0).type() == io.vertx.redis.client.ResponseType.MULTI) {
+            for (int i = 0; i < r.size(); i++) {
+                ids.add(r.get(i).get(0).toString());
+                scores.add((long) Double.parseDouble(r.get(i).get(1).toString()));
+            }
+            return;
+        }
+        for (int i = 0; i + 1 < r.size(); i += 2) {
+            ids.add(r.get(i).toString());
+            scores.add((long) Double.parseDouble(r.get(i + 1).toString()));
+        }
+    }
+
     @Override
     public Uni<Integer> reopenFailed(String eventId) {
         return RedisScripts.REOPEN_FAILED.run(redis, List.of(keys.actions(eventId)), String.valueOf(clock.millis()),
@@ -247,7 +373,8 @@ public final class RedisLedger implements OutcomeLedger {
             StoredEvent meta = read(event.get("meta"), StoredEvent.class);
             record = new EventRecord(eventId, meta.type(), meta.subject(), meta.topic(), instant(event.get("first")),
                     instant(event.get("last")), Integer.parseInt(event.getOrDefault("deliveries", "0")),
-                    meta.matchedRules() == null ? List.of() : meta.matchedRules(), meta.outcome(), meta.raw());
+                    meta.matchedRules() == null ? List.of() : meta.matchedRules(), meta.outcome(), meta.raw(),
+                    meta.rulesVersion(), meta.runId(), meta.models(), meta.explanation());
         }
         return Optional.of(new EventHistory(record, records));
     }

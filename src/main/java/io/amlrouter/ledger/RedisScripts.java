@@ -100,13 +100,14 @@ final class RedisScripts {
             """);
 
     /**
-     * KEYS: event hash. ARGV: meta JSON, now, retention ms. Counts the delivery, keeps the first sight.
-     * Returns the delivery count (1 = first sight).
+     * KEYS: event hash. ARGV: meta JSON, now, retention ms, and optionally the searchable fields' JSON (idx).
+     * Counts the delivery, keeps the first sight. Returns the delivery count (1 = first sight).
      */
     static final Script EVENT_SEEN = new Script("""
             local n = redis.call('HINCRBY', KEYS[1], 'deliveries', 1)
             if n == 1 then redis.call('HSET', KEYS[1], 'first', ARGV[2]) end
             redis.call('HSET', KEYS[1], 'last', ARGV[2], 'meta', ARGV[1])
+            if ARGV[4] then redis.call('HSET', KEYS[1], 'idx', ARGV[4]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             return n
             """);

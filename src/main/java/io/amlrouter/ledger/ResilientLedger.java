@@ -98,6 +98,11 @@ public final class ResilientLedger implements OutcomeLedger {
     }
 
     @Override
+    public Uni<HistoryPage> search(HistoryQuery query) {
+        return monitor.observe(store.search(query));
+    }
+
+    @Override
     public Uni<Integer> reopenFailed(String eventId) {
         return monitor.observe(store.reopenFailed(eventId));
     }

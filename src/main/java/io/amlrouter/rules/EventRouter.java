@@ -100,14 +100,16 @@ public class EventRouter {
                 LOG.infof("Event %s (%s) comes from a workspace that is not allowed (topic %s); not acted on",
                         event.id(), event.type(), event.envelope().topic());
             }
-            return ledger.eventSeen(record(event, now, List.of(), "workspace-not-allowed")).map(this::countRedelivery);
+            return ledger.eventSeen(RoutingRecord.of(event, now, "workspace-not-allowed", set, null))
+                    .map(this::countRedelivery);
         }
-        List<Rule> matched = set.matching(event);
+        RoutingRecord.Verdicts verdicts = RoutingRecord.evaluate(set, event); // set.matching(event), explained
+        List<Rule> matched = verdicts.matched();
         String outcome = matched.isEmpty() ? "no-rule-matched" : "routed";
         List<String> names = matched.stream().map(Rule::name).toList();
         metrics.matched(names);
         span.matched(names);
-        Uni<Void> seen = ledger.eventSeen(record(event, now, names, outcome)).map(this::countRedelivery);
+        Uni<Void> seen = ledger.eventSeen(RoutingRecord.of(event, now, outcome, set, verdicts)).map(this::countRedelivery);
         if (matched.isEmpty()) {
             metrics.noRuleMatched();
             // DEBUG, not INFO: a workspace's subscription sends every run's status changes, most of which no
@@ -187,6 +189,7 @@ public class EventRouter {
                         : Uni.createFrom().item(c));
     }
 
+    /** A record without the rules version and explanation (see {@link RoutingRecord#of} for the routed ones). */
     private static EventRecord record(MlEvent event, Instant now, List<String> matched, String outcome) {
         return new EventRecord(event.id(), event.type(), event.subject(), event.envelope().topic(), now, now, 1,
                 matched, outcome, event.rawJson());

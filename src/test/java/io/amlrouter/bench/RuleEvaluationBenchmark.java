@@ -77,4 +77,41 @@ public class RuleEvaluationBenchmark {
         }
         return matched;
     }
+
+    /**
+     * What the router does since the history explains (issue 16, {@code RoutingRecord.evaluate}): each filter's
+     * {@link EventFilter#firstFailingPart} (the verdict and where it failed), and the dry run's reason
+     * ({@link EventFilter#explain}) only for filters that passed the event-type check and failed a later part.
+     */
+    @Benchmark
+    public int routeAndRecordOneEvent(org.openjdk.jmh.infra.Blackhole hole) {
+        JsonNode event = events[next];
+        next = next + 1 == events.length ? 0 : next + 1;
+        int matched = 0;
+        for (EventFilter rule : rules) {
+            String part = rule.firstFailingPart(event);
+            if (part == null) {
+                matched++;
+            } else if (!part.equals("includedEventTypes")) {
+                hole.consume(rule.explain(event));
+            }
+        }
+        return matched;
+    }
+
+    /** Every filter through {@link EventFilter#explain} alone: every reason built (the alternative not taken). */
+    @Benchmark
+    public int explainOneEvent(org.openjdk.jmh.infra.Blackhole hole) {
+        JsonNode event = events[next];
+        next = next + 1 == events.length ? 0 : next + 1;
+        int matched = 0;
+        for (EventFilter rule : rules) {
+            var result = rule.explain(event);
+            if (result.matched()) {
+                matched++;
+            }
+            hole.consume(result);
+        }
+        return matched;
+    }
 }

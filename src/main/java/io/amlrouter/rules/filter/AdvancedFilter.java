@@ -73,6 +73,11 @@ final class AdvancedFilter {
         return null;
     }
 
+    /** Where it sits in the filter object, e.g. {@code advancedFilters[1]}. */
+    String location() {
+        return location;
+    }
+
     /** {@code null} when the filter matches, else why not. */
     Mismatch explain(JsonNode event) {
         JsonNode value = key.resolve(event);
