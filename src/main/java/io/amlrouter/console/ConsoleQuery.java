@@ -10,38 +10,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.amlrouter.ledger.HistoryQuery;
 import io.quarkus.qute.TemplateData;
 
 /**
  * The events page's filters, as the form submits them (all optional): event type, subject prefix, run id, model
  * name, rule, outcome, time range ({@code from}, {@code to}: ISO instants or the browser's {@code datetime-local},
- * read as UTC) and the page number. {@link #errors} lists what could not be read, by field.
+ * read as UTC; first sight in {@code [from, to)}) and where the previous page ended ({@code before}, the history's
+ * cursor). {@link #errors} lists what could not be read, by field.
  */
 @TemplateData
 public record ConsoleQuery(String type, String subject, String runId, String model, String rule, String outcome,
-        String from, String to, int page, Instant fromInstant, Instant toInstant, List<String> errors) {
+        String from, String to, String before, Instant fromInstant, Instant toInstant, HistoryQuery.Cursor cursor,
+        List<String> errors) {
 
     /** The outcomes the filter knows, with the words shown for them. */
     public static final Map<String, String> OUTCOMES = outcomes();
 
     private static Map<String, String> outcomes() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("matched", "matched (a rule acted)");
-        m.put("unmatched", "unmatched (no rule acted)");
-        m.put("failed", "failed (an action failed, will be retried)");
+        m.put("matched", "matched (a rule matched)");
+        m.put("unmatched", "unmatched (no rule matched)");
+        m.put("not-allowed", "not allowed (workspace not in the allow-list)");
+        m.put("failed", "failed (an action is failing now)");
         m.put("dead-letter", "dead letter (an action failed permanently)");
-        m.put("pending", "pending (an action still running or owed)");
+        m.put("pending", "pending (an action still owed or running)");
         return m;
     }
 
     static final Set<String> FIELDS = Set.of("type", "subject", "runId", "model", "rule", "outcome", "from", "to",
-            "page", "live");
+            "before", "live");
 
     public static ConsoleQuery of(Map<String, List<String>> params) {
         List<String> errors = new ArrayList<>();
         for (String name : params.keySet()) {
             if (!FIELDS.contains(name)) {
-                errors.add(name + ": not a filter of this page (type, subject, runId, model, rule, outcome, from, to, page)");
+                errors.add(name + ": not a filter of this page (type, subject, runId, model, rule, outcome, from, to, before)");
             }
         }
         String outcome = text(params, "outcome");
@@ -53,26 +57,26 @@ public record ConsoleQuery(String type, String subject, String runId, String mod
         String to = text(params, "to");
         Instant fromInstant = instant("from", from, errors);
         Instant toInstant = instant("to", to, errors);
-        int page = 1;
-        String p = text(params, "page");
-        if (p != null) {
+        String before = text(params, "before");
+        HistoryQuery.Cursor cursor = null;
+        if (before != null) {
             try {
-                page = Integer.parseInt(p);
-            } catch (NumberFormatException e) {
-                page = 0;
-            }
-            if (page < 1 || page > 10_000) {
-                errors.add("page: a whole number from 1");
-                page = 1;
+                cursor = HistoryQuery.Cursor.parse(before);
+            } catch (IllegalArgumentException e) {
+                errors.add("before: " + e.getMessage());
+                before = null;
             }
         }
+        if (fromInstant != null && toInstant != null && !fromInstant.isBefore(toInstant)) {
+            errors.add("to: must be after from");
+        }
         return new ConsoleQuery(text(params, "type"), text(params, "subject"), text(params, "runId"),
-                text(params, "model"), text(params, "rule"), outcome, from, to, page, fromInstant, toInstant,
+                text(params, "model"), text(params, "rule"), outcome, from, to, before, fromInstant, toInstant, cursor,
                 List.copyOf(errors));
     }
 
-    /** The query string of this query on another page ({@code page} 1 is left out). */
-    public String withPage(int p) {
+    /** The query string of this query continuing before {@code next} (null: from the newest). */
+    public String continuing(HistoryQuery.Cursor next) {
         StringBuilder b = new StringBuilder();
         add(b, "type", type);
         add(b, "subject", subject);
@@ -82,8 +86,8 @@ public record ConsoleQuery(String type, String subject, String runId, String mod
         add(b, "outcome", outcome);
         add(b, "from", from);
         add(b, "to", to);
-        if (p > 1) {
-            add(b, "page", Integer.toString(p));
+        if (next != null) {
+            add(b, "before", next.token());
         }
         return b.length() == 0 ? "" : "?" + b.substring(1);
     }

@@ -30,6 +30,7 @@ import io.amlrouter.history.Replayer;
 import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventHistory;
+import io.amlrouter.ledger.HistoryPage;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.rules.DryRun;
 import io.amlrouter.rules.Rule;
@@ -90,14 +91,15 @@ public class EventsResource {
         }
         ConsoleQuery q = ConsoleQuery.of(uri.getQueryParameters());
         int size = config.pageSize();
-        Uni<EventSearch.Found> found = q.errors().isEmpty() ? search.search(q, size)
-                : Uni.createFrom().item(new EventSearch.Found(List.of(), false));
+        Uni<HistoryPage> found = q.errors().isEmpty() ? search.search(q, size)
+                : Uni.createFrom().item(new HistoryPage(List.of(), null, 0));
         return found.map(f -> {
             TemplateInstance page = pages.of(events, session.get(), "events").data("q", q)
                     .data("rows", f.events().stream().map(Views::row).toList())
-                    .data("more", f.more())
-                    .data("next", q.withPage(q.page() + 1)).data("previous", q.page() > 1 ? q.withPage(q.page() - 1) : null)
-                    .data("self", "/console" + q.withPage(q.page()))
+                    .data("scanned", f.scanned())
+                    .data("next", f.next() == null ? null : q.continuing(f.next()))
+                    .data("newest", q.before() == null ? null : q.continuing(null))
+                    .data("self", "/console" + q.continuing(q.cursor()))
                     .data("outcomes", ConsoleQuery.OUTCOMES.entrySet().stream().toList())
                     .data("types", EVENT_TYPES)
                     .data("ruleNames", rules.current().rules().stream().map(Rule::name).toList())
@@ -162,7 +164,7 @@ public class EventsResource {
                 }
             }
             return Pages.ok(pages.of(deadLetters, session.get(), "dead-letters").data("rows", rows)
-                    .data("more", found.more()).data("limit", DEAD_LETTER_EVENTS));
+                    .data("more", found.next() != null).data("limit", DEAD_LETTER_EVENTS));
         });
     }
 
@@ -181,6 +183,7 @@ public class EventsResource {
             EventHistory h = found.get();
             Optional<MlEvent> decoded = decode(h.event().raw());
             DryRun.Evaluation now = decoded.map(e -> DryRun.evaluate(rules.current(), e)).orElse(null);
+            boolean recorded = !h.event().explanation().isEmpty();
             List<Views.ActionRow> actions = h.actions().stream()
                     .map(a -> Views.action(h.event(), a, links.forAction(rendered(now, a), a.externalId()))).toList();
             boolean replayable = h.actions().stream().anyMatch(a -> a.state() == ActionState.FAILED);
@@ -188,8 +191,12 @@ public class EventsResource {
                     .data("topic", h.event().topic()).data("firstReceived", Views.time(h.event().firstReceivedAt()))
                     .data("deliveries", h.event().deliveries())
                     .data("links", decoded.map(links::forEvent).orElse(List.of()))
-                    .data("verdicts", now == null ? List.of() : Views.verdicts(now, json))
-                    .data("rulesVersion", rules.current().shortVersion())
+                    .data("verdicts", recorded ? Views.recorded(h.event(), now, rules.current().version())
+                            : now == null || "workspace-not-allowed".equals(h.event().outcome()) ? List.of()
+                                    : Views.verdicts(now, json))
+                    .data("recorded", recorded)
+                    .data("rulesVersion", recorded ? shortVersion(h.event().rulesVersion()) : rules.current().shortVersion())
+                    .data("rulesChanged", recorded && !rules.current().version().equals(h.event().rulesVersion()))
                     .data("decodable", decoded.isPresent())
                     .data("actions", actions).data("replayable", replayable)
                     .data("payload", Views.prettyText(json, h.event().raw()))
@@ -206,6 +213,10 @@ public class EventsResource {
         return now.rules().stream().filter(r -> r.rule().equals(a.key().rule()) && r.actions() != null)
                 .flatMap(r -> r.actions().stream()).filter(p -> p.index() == a.key().actionIndex())
                 .map(DryRun.ActionPreview::rendered).findFirst().orElse(null);
+    }
+
+    private static String shortVersion(String version) {
+        return version == null ? "unknown" : version.length() > 19 ? version.substring(0, 19) : version;
     }
 
     private Optional<MlEvent> decode(String raw) {

@@ -13,6 +13,7 @@ import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.EventRecord;
+import io.amlrouter.ledger.RuleVerdict;
 import io.amlrouter.rules.DryRun;
 import io.quarkus.qute.TemplateData;
 
@@ -40,7 +41,7 @@ public final class Views {
 
     /** One rule's verdict on an event: matched, or the first failing filter and why. */
     @TemplateData
-    public record Verdict(String rule, boolean matched, String reason, List<Preview> actions) {
+    public record Verdict(String rule, boolean matched, String filter, String reason, List<Preview> actions) {
     }
 
     /** One rendered action of a matched rule (dry run), or why it cannot be rendered. */
@@ -113,7 +114,32 @@ public final class Views {
                             p.error()));
                 }
             }
-            out.add(new Verdict(r.rule(), r.matched(), r.mismatch() == null ? null : r.mismatch().reason(), previews));
+            out.add(new Verdict(r.rule(), r.matched(), r.mismatch() == null ? null : r.mismatch().filter(),
+                    r.mismatch() == null ? null : r.mismatch().reason(), previews));
+        }
+        return out;
+    }
+
+    /**
+     * The verdicts recorded when the event was routed. The router leaves out the reason of rules of other event types
+     * (a cost it saves on the ingest path): it is taken from {@code now} (the same rules evaluated again) when the
+     * rules have not changed since, and said in general words otherwise.
+     */
+    static List<Verdict> recorded(EventRecord e, DryRun.Evaluation now, String currentVersion) {
+        boolean same = now != null && currentVersion.equals(e.rulesVersion());
+        List<Verdict> out = new ArrayList<>();
+        for (RuleVerdict v : e.explanation()) {
+            String reason = v.reason();
+            if (!v.matched() && reason == null) {
+                reason = same ? now.rules().stream().filter(r -> r.rule().equals(v.rule()) && r.mismatch() != null)
+                        .map(r -> r.mismatch().reason()).findFirst().orElse(null) : null;
+                if (reason == null) {
+                    reason = "includedEventTypes".equals(v.filter())
+                            ? "event type \"" + e.type() + "\" is not one of the rule's includedEventTypes"
+                            : "its filter " + v.filter() + " did not match";
+                }
+            }
+            out.add(new Verdict(v.rule(), v.matched(), v.filter(), reason, List.of()));
         }
         return out;
     }

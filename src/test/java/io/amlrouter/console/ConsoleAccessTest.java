@@ -115,6 +115,16 @@ class ConsoleAccessTest {
     }
 
     @Test
+    void aFilterTheSearchDoesNotKnowIsAnErrorNotIgnored() {
+        String cookie = signIn();
+        browser().cookie(ConsoleSessions.COOKIE, cookie).queryParam("runid", "x").get("/console").then().statusCode(400)
+                .body(containsString("runid: not a filter of this page"));
+        browser().cookie(ConsoleSessions.COOKIE, cookie).queryParam("outcome", "lost").queryParam("from", "yesterday")
+                .get("/console").then().statusCode(400).body(containsString("outcome: not one of matched, unmatched"))
+                .body(containsString("from: not a time"));
+    }
+
+    @Test
     void logoutEndsTheSession() {
         String cookie = signIn();
         String csrf = csrfOf(cookie);

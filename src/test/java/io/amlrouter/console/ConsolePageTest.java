@@ -135,10 +135,17 @@ class ConsolePageTest {
 
         assertThat(browser.heading()).isEqualTo("Event " + d.id());
         assertThat(browser.driver.findElement(By.id("event-outcome")).getText()).isEqualTo("unmatched: no rule matched");
+        assertThat(browser.driver.findElement(By.tagName("main")).getText())
+                .contains("Recorded when the event was routed, by the rules of version sha256:");
         List<String> why = browser.row("table.verdicts", "mail-failed-runs");
         assertThat(why.get(1)).isEqualTo("not matched");
         assertThat(why.get(2)).isEqualTo("data.runStatus is \"Running\", which is not one of [Failed, Canceled] "
                 + "(StringIn compares case-insensitively)");
+        assertThat(why.get(3)).isEqualTo("advancedFilters[0]");
+        // a rule of another event type: its reason is filled in by the console
+        assertThat(browser.row("table.verdicts", "mail-drift").get(2)).isEqualTo("event type "
+                + "\"Microsoft.MachineLearningServices.RunStatusChanged\" is not one of "
+                + "[Microsoft.MachineLearningServices.DatasetDriftDetected] (compared case-insensitively)");
         assertThat(browser.driver.findElement(By.cssSelector("pre.payload")).getText()).contains("\"runStatus\" : \"Running\"");
         assertThat(browser.driver.findElement(By.linkText("Run in Azure ML studio")).getAttribute("href"))
                 .startsWith("https://ml.azure.com/runs/" + run + "?wsid=");
