@@ -13,10 +13,6 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "console")
 public interface ConsoleConfig {
 
-    /** Whether {@code /console} is served at all; when false every console path answers 404. Defaults to true. */
-    @WithDefault("true")
-    boolean enabled();
-
     Session session();
 
     /** How often the events page refreshes itself when live refresh is on (its small script). Defaults to 10s. */
