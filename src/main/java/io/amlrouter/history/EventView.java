@@ -12,19 +12,28 @@ import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.EventRecord;
+import io.amlrouter.ledger.RuleVerdict;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * One event as the history API shows it: what arrived, the rules it matched and every action's
- * outcome. {@code event} is the raw event JSON, present in {@code GET /events/{id}} only.
+ * One event as the history API shows it: what arrived, the rules it matched and why the others did not, and every
+ * action's outcome. {@code event} is the raw event JSON, present in {@code GET /events/{id}} only.
  *
  * @param outcome {@code routed}, {@code no-rule-matched} or {@code workspace-not-allowed}
+ * @param rulesVersion the version of the rules that routed it ({@code GET /rules} shows the current one); absent for
+ *        events recorded before versions were kept
+ * @param runId the run the event is about, when it names one
+ * @param models the models the event is about (registered, deployed), when it names some
+ * @param explanation every rule of {@code rulesVersion} in file order: matched, or the first failing part of its filter
+ *        ({@code filter}) and why ({@code reason}, the dry run's words); empty when no rule was evaluated (workspace
+ *        not allowed)
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventView(String id, String type, String subject, String topic, Instant firstReceivedAt,
         Instant lastReceivedAt, int deliveries, List<String> matchedRules, String outcome, List<ActionView> actions,
-        @JsonRawValue String event) {
+        @JsonRawValue String event, String rulesVersion, String runId, List<String> models,
+        List<RuleVerdict> explanation) {
 
     /**
      * One action of the event.
@@ -56,6 +65,21 @@ public record EventView(String id, String type, String subject, String topic, In
                 a.state(), a.attempts(), a.firstAttemptAt(), a.updatedAt(), a.lastError(), a.externalId(), a.detail(),
                 a.owner(), a.leaseUntil())).toList();
         return new EventView(e.id(), e.type(), e.subject(), e.topic(), e.firstReceivedAt(), e.lastReceivedAt(),
-                e.deliveries(), e.matchedRules(), e.outcome(), views, withRaw ? e.raw() : null);
+                e.deliveries(), e.matchedRules(), e.outcome(), views, withRaw ? e.raw() : null, e.rulesVersion(),
+                e.runId(), e.models().isEmpty() ? null : e.models(), explain(e));
+    }
+
+    /**
+     * The recorded verdicts, each with its reason: the router records the dry run's reason for rules that failed
+     * after the event-type check, and only the part for a rule of another event type (building that sentence for
+     * every rule of every event would cost more than the evaluation itself); it is written here.
+     */
+    static List<RuleVerdict> explain(EventRecord e) {
+        return e.explanation().stream().map(v -> !v.matched() && v.reason() == null
+                && "includedEventTypes".equals(v.filter())
+                        ? RuleVerdict.mismatch(v.rule(), v.filter(), (e.type() == null ? "the event has no type"
+                                : "event type \"" + e.type() + "\"") + " is not one of the rule's includedEventTypes")
+                        : v)
+                .toList();
     }
 }

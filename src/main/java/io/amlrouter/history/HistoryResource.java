@@ -8,11 +8,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
+import io.amlrouter.ledger.HistoryQuery;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.security.AdminOnly;
@@ -20,7 +25,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The bounded history of what the service did ({@code GET /events/recent}, {@code GET /events/{id}})
+ * The bounded history of what the service did ({@code GET /events/recent}, {@code GET /events/{id}}), its search
+ * ({@code GET /events?type=...&runId=...&outcome=...})
  * and the replay of dead letters ({@code POST /events/{id}/replay}). Admin only; the ingest endpoint
  * {@code POST /events} shares the path prefix but not this class, so it keeps its own authentication.
  */
@@ -32,6 +38,17 @@ public class HistoryResource {
     /** {@code GET /events/recent}: newest first, without the raw events. */
     @RegisterForReflection
     public record Recent(int limit, List<EventView> events) {
+    }
+
+    /**
+     * {@code GET /events}: one page of a search, newest first, without the raw events.
+     *
+     * @param next the {@code cursor} of the next page; absent when nothing older is left to read
+     * @param scanned how many events were read for this page (at most {@code ledger.history.scan-limit})
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Search(int limit, List<EventView> events, String next, int scanned) {
     }
 
     /** {@code POST /events/{id}/replay}. */
@@ -47,6 +64,19 @@ public class HistoryResource {
         this.ledger = ledger;
         this.replayer = replayer;
         this.config = config.history();
+    }
+
+    @GET
+    public Uni<Response> search(@Context UriInfo uri) {
+        SearchParameters.Read read = SearchParameters.read(uri.getQueryParameters(), config.defaultLimit(),
+                config.maxLimit(), config.scanLimit());
+        if (read instanceof SearchParameters.Invalid invalid) {
+            return Uni.createFrom().item(Problems.response(invalid.problem()));
+        }
+        HistoryQuery query = ((SearchParameters.Valid) read).query();
+        return ledger.search(query).map(page -> Response.ok(new Search(query.limit(),
+                page.events().stream().map(h -> EventView.of(h, false)).toList(),
+                page.next() == null ? null : page.next().token(), page.scanned())).build());
     }
 
     @GET

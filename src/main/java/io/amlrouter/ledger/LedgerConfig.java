@@ -67,6 +67,13 @@ public interface LedgerConfig {
         /** The largest {@code limit} accepted by {@code GET /events/recent}. Defaults to 200. */
         @WithDefault("200")
         int maxLimit();
+
+        /**
+         * The most events one page of {@code GET /events} (the search) reads, matching or not; a page that stops there
+         * says where to go on ({@code next}). Bounds a search of a large Redis history. Defaults to 5000.
+         */
+        @WithDefault("5000")
+        int scanLimit();
     }
 
     interface DeadLetter {

@@ -359,4 +359,158 @@ abstract class OutcomeLedgerContract {
         Thread.sleep(600);
         assertThat(await(ledger.openWatches())).containsExactly(watch);
     }
+
+    /**
+     * An event for the search tests: ids that sort in the order they are made (a store may order events seen in the
+     * same millisecond by id), with a run id, models and an explanation.
+     */
+    static EventRecord searchable(String id, String type, String subject, String runId, List<String> models,
+            String outcome, String... rules) {
+        Instant now = Instant.now();
+        List<RuleVerdict> explanation = new ArrayList<>();
+        for (String rule : rules) {
+            explanation.add(RuleVerdict.match(rule));
+        }
+        explanation.add(RuleVerdict.mismatch("mail-drift", "includedEventTypes", null));
+        explanation.add(RuleVerdict.mismatch("mail-failed-runs", "advancedFilters[0]",
+                "data.runStatus is \"Running\", which is not one of [Failed, Canceled] (StringIn compares case-insensitively)"));
+        return new EventRecord(id, type, subject, "/subscriptions/s/resourceGroups/rg/providers/"
+                + "Microsoft.MachineLearningServices/workspaces/w", now, now, 1, List.of(rules), outcome,
+                "{\"id\":\"" + id + "\"}", "sha256:0123456789abcdef", runId, models, explanation);
+    }
+
+    static List<String> ids(HistoryPage page) {
+        return page.events().stream().map(h -> h.event().id()).toList();
+    }
+
+    @Test
+    void anEventKeepsItsRulesVersionSearchFieldsAndExplanationAcrossRedeliveries() {
+        OutcomeLedger ledger = ledger();
+        EventRecord e = searchable(id(), "Microsoft.MachineLearningServices.RunStatusChanged", "experiments/x/runs/r1",
+                "r1", List.of(), "no-rule-matched");
+        await(ledger.eventSeen(e));
+        assertThat(await(ledger.eventSeen(e))).isEqualTo(2L);
+        EventRecord stored = await(ledger.event(e.id())).orElseThrow().event();
+        assertThat(stored.deliveries()).isEqualTo(2);
+        assertThat(stored.rulesVersion()).isEqualTo("sha256:0123456789abcdef");
+        assertThat(stored.runId()).isEqualTo("r1");
+        assertThat(stored.models()).isEmpty();
+        assertThat(stored.explanation()).isEqualTo(e.explanation());
+        assertThat(await(ledger.recent(1)).get(0).event().explanation()).isEqualTo(e.explanation());
+    }
+
+    @Test
+    void theSearchFiltersByEachFieldNewestFirst() {
+        OutcomeLedger ledger = ledger();
+        String p = id() + "-";
+        String run = "Microsoft.MachineLearningServices.RunStatusChanged";
+        EventRecord a = searchable(p + "1", run, "experiments/x/runs/r1", "r1", List.of(), "routed", "mail-failed-runs");
+        EventRecord b = searchable(p + "2", run, "experiments/y/runs/r2", "r2", List.of(), "no-rule-matched");
+        EventRecord c = searchable(p + "3", "Microsoft.MachineLearningServices.ModelRegistered", "models/fraud-gbm:14",
+                null, List.of("fraud-gbm"), "routed", "announce-approved-models");
+        EventRecord d = searchable(p + "4", "Microsoft.MachineLearningServices.ModelDeployed", "endpoints/scorer",
+                null, List.of("fraud-gbm", "fraud-calibrator"), "workspace-not-allowed");
+        for (EventRecord e : List.of(a, b, c, d)) {
+            await(ledger.eventSeen(e));
+        }
+        HistoryQuery all = HistoryQuery.newest(10);
+        assertThat(ids(await(ledger.search(all)))).containsExactly(d.id(), c.id(), b.id(), a.id());
+        assertThat(ids(await(ledger.search(all.withType(run))))).containsExactly(b.id(), a.id());
+        assertThat(ids(await(ledger.search(all.withType("modelregistered"))))).containsExactly(c.id());
+        assertThat(ids(await(ledger.search(all.withType("Registered"))))).isEmpty();
+        assertThat(ids(await(ledger.search(all.withSubjectPrefix("EXPERIMENTS/X/"))))).containsExactly(a.id());
+        assertThat(ids(await(ledger.search(all.withRunId("r2"))))).containsExactly(b.id());
+        assertThat(ids(await(ledger.search(all.withModel("fraud-gbm"))))).containsExactly(d.id(), c.id());
+        assertThat(ids(await(ledger.search(all.withModel("fraud-calibrator"))))).containsExactly(d.id());
+        assertThat(ids(await(ledger.search(all.withRule("mail-failed-runs"))))).containsExactly(a.id());
+        assertThat(ids(await(ledger.search(all.withOutcome(HistoryQuery.Outcome.MATCHED))))).containsExactly(c.id(),
+                a.id());
+        assertThat(ids(await(ledger.search(all.withOutcome(HistoryQuery.Outcome.UNMATCHED))))).containsExactly(b.id());
+        assertThat(ids(await(ledger.search(all.withOutcome(HistoryQuery.Outcome.NOT_ALLOWED))))).containsExactly(d.id());
+        assertThat(ids(await(ledger.search(all.withType(run).withRunId("r1").withRule("mail-failed-runs")))))
+                .containsExactly(a.id());
+        HistoryPage page = await(ledger.search(all.withRunId("r2")));
+        assertThat(page.next()).isNull();
+        assertThat(page.events().get(0).event().explanation()).isEqualTo(b.explanation());
+        assertThat(page.events().get(0).event().raw()).isEqualTo(b.raw());
+    }
+
+    @Test
+    void theSearchFiltersByWhatBecameOfTheActions() {
+        OutcomeLedger ledger = ledger();
+        String p = id() + "-";
+        String run = "Microsoft.MachineLearningServices.RunStatusChanged";
+        List<String> ids = List.of(p + "1", p + "2", p + "3", p + "4");
+        for (String id : ids) {
+            await(ledger.eventSeen(searchable(id, run, "experiments/x/runs/" + id, id, List.of(), "routed", "r")));
+            await(ledger.claim(new ActionKey(id, "r", 0), "email", LEASE));
+        }
+        await(ledger.failedPermanently(new ActionKey(ids.get(0), "r", 0), "550 unknown user"));
+        await(ledger.failedTransiently(new ActionKey(ids.get(1), "r", 0), "451 try later"));
+        await(ledger.succeeded(new ActionKey(ids.get(2), "r", 0), "<m@router>", "sent"));
+        // ids.get(3) is still running (claimed)
+        HistoryQuery all = HistoryQuery.newest(10);
+        assertThat(ids(await(ledger.search(all.withOutcome(HistoryQuery.Outcome.DEAD_LETTER)))))
+                .containsExactly(ids.get(0));
+        assertThat(ids(await(ledger.search(all.withOutcome(HistoryQuery.Outcome.FAILED)))))
+                .containsExactly(ids.get(1), ids.get(0));
+        assertThat(ids(await(ledger.search(all.withOutcome(HistoryQuery.Outcome.PENDING)))))
+                .containsExactly(ids.get(3), ids.get(1));
+        ActionRecord dead = await(ledger.search(all.withOutcome(HistoryQuery.Outcome.DEAD_LETTER))).events().get(0)
+                .actions().get(0);
+        assertThat(dead.state()).isEqualTo(ActionState.FAILED);
+        assertThat(dead.lastError()).isEqualTo("550 unknown user");
+        assertThat(dead.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void theSearchPagesWithACursorAndStopsAtItsScanLimit() {
+        OutcomeLedger ledger = ledger();
+        String p = id() + "-";
+        String run = "Microsoft.MachineLearningServices.RunStatusChanged";
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String id = p + i;
+            made.add(id);
+            await(ledger.eventSeen(searchable(id, run, "experiments/x/runs/" + i, i == 0 ? "old" : "r", List.of(),
+                    "no-rule-matched")));
+        }
+        HistoryQuery byRun = HistoryQuery.newest(3).withRunId("r");
+        HistoryPage first = await(ledger.search(byRun));
+        assertThat(ids(first)).containsExactly(made.get(6), made.get(5), made.get(4));
+        assertThat(first.next()).isNotNull();
+        HistoryQuery.Cursor cursor = HistoryQuery.Cursor.parse(first.next().token());
+        HistoryPage second = await(ledger.search(byRun.withBefore(cursor)));
+        assertThat(ids(second)).containsExactly(made.get(3), made.get(2), made.get(1));
+        HistoryPage third = await(ledger.search(byRun.withBefore(second.next())));
+        assertThat(ids(third)).isEmpty();
+        assertThat(third.next()).isNull();
+
+        // At most scanLimit events read per page: a rare match is reached page by page, never skipped.
+        HistoryQuery rare = HistoryQuery.newest(5).withRunId("old").withScanLimit(5);
+        HistoryPage scan1 = await(ledger.search(rare));
+        assertThat(ids(scan1)).isEmpty();
+        assertThat(scan1.scanned()).isEqualTo(5);
+        assertThat(scan1.next()).isNotNull();
+        HistoryPage scan2 = await(ledger.search(rare.withBefore(scan1.next())));
+        assertThat(ids(scan2)).containsExactly(made.get(0));
+        assertThat(scan2.next()).isNull();
+    }
+
+    @Test
+    void theSearchKeepsToTheTimeRange() throws InterruptedException {
+        OutcomeLedger ledger = ledger();
+        String p = id() + "-";
+        String run = "Microsoft.MachineLearningServices.RunStatusChanged";
+        await(ledger.eventSeen(searchable(p + "1", run, "s", "r", List.of(), "no-rule-matched")));
+        Thread.sleep(20);
+        Instant between = Instant.now();
+        Thread.sleep(20);
+        await(ledger.eventSeen(searchable(p + "2", run, "s", "r", List.of(), "no-rule-matched")));
+        HistoryQuery all = HistoryQuery.newest(10);
+        assertThat(ids(await(ledger.search(all.withRange(between, null))))).containsExactly(p + "2");
+        assertThat(ids(await(ledger.search(all.withRange(null, between))))).containsExactly(p + "1");
+        assertThat(ids(await(ledger.search(all.withRange(between.minusSeconds(60), between.plusSeconds(60))))))
+                .containsExactly(p + "2", p + "1");
+    }
 }
