@@ -19,7 +19,10 @@ public interface ConsoleConfig {
     @WithDefault("10s")
     Duration refreshInterval();
 
-    /** The Azure portal that links point into ({@code https://portal.azure.us} etc. in sovereign clouds). Defaults to https://portal.azure.com. */
+    /**
+     * The Azure portal that links point into ({@code https://portal.azure.us} etc. in sovereign clouds). Defaults to
+     * https://portal.azure.com.
+     */
     @WithDefault("https://portal.azure.com")
     String portalUrl();
 

@@ -19,9 +19,9 @@ import io.amlrouter.rules.action.RenderedAmlOnlineDeployment;
 import io.quarkus.qute.TemplateData;
 
 /**
- * Links from the console into Azure ML studio ({@code ingest.studio-url}, as the events' run links) and the Azure portal ({@code console.portal-url}) for what an event names
- * (its run, its model, its workspace) and what an action created (a job, an online deployment, a Data Factory
- * pipeline run). Built from ARM ids and names only; every part is URL-encoded.
+ * Links from the console into Azure ML studio ({@code ingest.studio-url}, as the events' run links) and the Azure
+ * portal ({@code console.portal-url}) for what an event names (its run, its model, its workspace) and what an action
+ * created (a job, an online deployment, a Data Factory pipeline run). Built from ARM ids and names only; every part is URL-encoded.
  */
 @ApplicationScoped
 public class Links {
