@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -19,12 +20,15 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * outcome. {@code event} is the raw event JSON, present in {@code GET /events/{id}} only.
  *
  * @param outcome {@code routed}, {@code no-rule-matched} or {@code workspace-not-allowed}
+ * @param delivery how the latest delivery arrived, when the ingest told more than the event: with the Event Hubs
+ *        ingest, Event Grid's {@code aeg-*} headers (subscription, delivery count, event type, ...) and
+ *        {@code record} (topic/partition@offset); absent for webhook deliveries
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventView(String id, String type, String subject, String topic, Instant firstReceivedAt,
         Instant lastReceivedAt, int deliveries, List<String> matchedRules, String outcome, List<ActionView> actions,
-        @JsonRawValue String event) {
+        @JsonRawValue String event, Map<String, String> delivery) {
 
     /**
      * One action of the event.
@@ -56,6 +60,6 @@ public record EventView(String id, String type, String subject, String topic, In
                 a.state(), a.attempts(), a.firstAttemptAt(), a.updatedAt(), a.lastError(), a.externalId(), a.detail(),
                 a.owner(), a.leaseUntil())).toList();
         return new EventView(e.id(), e.type(), e.subject(), e.topic(), e.firstReceivedAt(), e.lastReceivedAt(),
-                e.deliveries(), e.matchedRules(), e.outcome(), views, withRaw ? e.raw() : null);
+                e.deliveries(), e.matchedRules(), e.outcome(), views, withRaw ? e.raw() : null, e.delivery());
     }
 }

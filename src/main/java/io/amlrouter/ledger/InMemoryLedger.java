@@ -91,7 +91,7 @@ public final class InMemoryLedger implements OutcomeLedger {
             entry.event = previous == null ? event
                     : new EventRecord(event.id(), event.type(), event.subject(), event.topic(),
                             previous.firstReceivedAt(), event.lastReceivedAt(), previous.deliveries() + 1,
-                            event.matchedRules(), event.outcome(), event.raw());
+                            event.matchedRules(), event.outcome(), event.raw(), event.delivery());
             long size = ENTRY_OVERHEAD + (event.raw() == null ? 0 : event.raw().length());
             if (entries.get(entry.eventId) == entry) {
                 bytes.addAndGet(size - entry.size);

@@ -35,7 +35,7 @@ public final class RedisLedger implements OutcomeLedger {
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record StoredEvent(String id, String type, String subject, String topic, List<String> matchedRules, String outcome,
-            String raw) {
+            String raw, Map<String, String> delivery) {
     }
 
     /** An action's record as stored (times in epoch ms). */
@@ -84,7 +84,7 @@ public final class RedisLedger implements OutcomeLedger {
     public Uni<Long> eventSeen(EventRecord event) {
         String now = String.valueOf(clock.millis());
         String meta = write(new StoredEvent(event.id(), event.type(), event.subject(), event.topic(),
-                event.matchedRules(), event.outcome(), event.raw()));
+                event.matchedRules(), event.outcome(), event.raw(), event.delivery()));
         return RedisScripts.EVENT_SEEN.run(redis, List.of(keys.event(event.id())), meta, now, ms(retention))
                 .chain(deliveries -> deliveries.toLong() == 1
                         ? RedisScripts.RECENT_ADD.run(redis, List.of(keys.recent()), event.id(), now, ms(retention),
@@ -247,7 +247,8 @@ public final class RedisLedger implements OutcomeLedger {
             StoredEvent meta = read(event.get("meta"), StoredEvent.class);
             record = new EventRecord(eventId, meta.type(), meta.subject(), meta.topic(), instant(event.get("first")),
                     instant(event.get("last")), Integer.parseInt(event.getOrDefault("deliveries", "0")),
-                    meta.matchedRules() == null ? List.of() : meta.matchedRules(), meta.outcome(), meta.raw());
+                    meta.matchedRules() == null ? List.of() : meta.matchedRules(), meta.outcome(), meta.raw(),
+                    meta.delivery());
         }
         return Optional.of(new EventHistory(record, records));
     }

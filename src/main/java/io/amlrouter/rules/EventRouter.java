@@ -189,7 +189,7 @@ public class EventRouter {
 
     private static EventRecord record(MlEvent event, Instant now, List<String> matched, String outcome) {
         return new EventRecord(event.id(), event.type(), event.subject(), event.envelope().topic(), now, now, 1,
-                matched, outcome, event.rawJson());
+                matched, outcome, event.rawJson(), event.envelope().delivery());
     }
 
     private static Throwable summarize(Throwable failure) {

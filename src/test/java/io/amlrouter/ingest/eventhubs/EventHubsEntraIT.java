@@ -71,7 +71,7 @@ class EventHubsEntraIT {
         wm.stubFor(post(urlPathEqualTo("/eh/count")).willReturn(ok()));
         Path rules = Files.createTempDirectory("eventhubs-entra").resolve("rules.yaml");
         Files.writeString(rules, TestData.text("eventhubs-rules.yaml").replace(WireMockResource.HOST_PLACEHOLDER,
-                WireMockResource.httpsUrl()));
+                WireMockResource.httpsUrl()).replace(WireMockResource.IP_HOST_PLACEHOLDER, WireMockResource.httpsIpUrl()));
         p.put("rules.path", rules.toString());
         p.put("email.delivery", "log");
         p.put("ingest.eventhubs.bootstrap-servers", kafka.oauthBootstrap());
@@ -81,7 +81,7 @@ class EventHubsEntraIT {
         p.put("mp.messaging.incoming.eventhubs.ssl.truststore.location", WireMockResource.trustStore().toString());
         p.put("mp.messaging.incoming.eventhubs.ssl.truststore.password", WireMockResource.STORE_PASSWORD);
         p.put("mp.messaging.incoming.eventhubs.ssl.truststore.type", "PKCS12");
-        service = ServiceProcess.start("eventhubs-entra", List.of("-Xmx256m"), p);
+        service = ServiceProcess.start("eventhubs-entra", List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), p);
     }
 
     static String b64(String json) {
@@ -110,7 +110,9 @@ class EventHubsEntraIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> wm.findAll(
                 postRequestedFor(urlPathEqualTo("/eh/count")).withRequestBody(containing(id))).size() == 1);
         wm.verify(postRequestedFor(urlPathEqualTo(WireMockResource.tokenPath()))
-                .withRequestBody(containing("scope=" + URLEncoder.encode(SCOPE, StandardCharsets.UTF_8)))
+                // MSAL asks for the scope beside openid, profile and offline_access.
+                .withRequestBody(containing(URLEncoder.encode(SCOPE, StandardCharsets.UTF_8)))
+                .withRequestBody(containing("grant_type=client_credentials"))
                 .withRequestBody(containing("client_id=" + WireMockResource.AZURE_CLIENT)));
         assertThat(service.log()).doesNotContain("token_unavailable").doesNotContain(
                 "Authentication failed");

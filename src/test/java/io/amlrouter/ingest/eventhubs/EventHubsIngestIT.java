@@ -81,7 +81,7 @@ class EventHubsIngestIT {
         wm.stubFor(post(urlPathEqualTo("/eh/flaky")).willReturn(ok()));
         rules = Files.createTempDirectory("eventhubs-it").resolve("rules.yaml");
         Files.writeString(rules, TestData.text("eventhubs-rules.yaml").replace(WireMockResource.HOST_PLACEHOLDER,
-                WireMockResource.httpsUrl()));
+                WireMockResource.httpsUrl()).replace(WireMockResource.IP_HOST_PLACEHOLDER, WireMockResource.httpsIpUrl()));
         kafka = broker.join();
         kafka.createTopic(TOPIC, PARTITIONS);
         kafka.createTopic(DLQ, 1);
@@ -118,7 +118,8 @@ class EventHubsIngestIT {
         p.put("mp.messaging.incoming.eventhubs.session.timeout.ms", "6000");
         p.put("mp.messaging.incoming.eventhubs.heartbeat.interval.ms", "1000");
         p.put("mp.messaging.incoming.eventhubs.auto.commit.interval.ms", "500");
-        return ServiceProcess.start(name, List.of("-Xmx256m"), p);
+        // C1 only: a replica starts in half the CPU time on a busy CI machine; 1,000 events need no C2.
+        return ServiceProcess.start(name, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), p);
     }
 
     @AfterAll
@@ -224,9 +225,12 @@ class EventHubsIngestIT {
         assertThat(repeated.size()).as("at most the killed replica's in-flight window").isLessThanOrEqualTo(50);
         System.out.printf("EventHubsIngestIT: 1000 events, %d effects when replica A was killed, %d repeated in its "
                 + "sync gap, all consumed and committed in %d ms%n", atKill, repeated.size(), took.toMillis());
-        // The history keeps Event Grid's headers of the record.
-        JsonNode h = history(b, ids.get(999));
-        assertThat(h.get("deliveries").asInt()).isGreaterThanOrEqualTo(1);
+        // The history keeps Event Grid's headers of the record, and where it was read.
+        JsonNode delivery = history(b, ids.get(999)).get("delivery");
+        assertThat(delivery.get("aeg-subscription-name").asText()).isEqualTo("AML-EVENTS");
+        assertThat(delivery.get("aeg-delivery-count").asText()).isEqualTo("0");
+        assertThat(delivery.get("aeg-event-type").asText()).isEqualTo("Notification");
+        assertThat(delivery.get("record").asText()).matches(TOPIC + "/3@\\d+");
     }
 
     @Test
@@ -249,7 +253,7 @@ class EventHubsIngestIT {
         Instant failingSince = Instant.now();
         kafka.send(TOPIC, records);
         // Everything else flows while the target fails, the later records of partition 0 included.
-        await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofMillis(9500)).pollInterval(Duration.ofMillis(100))
                 .until(() -> effects("/eh/count", others).size() == others.size());
         assertThat(Duration.between(failingSince, Instant.now())).isLessThan(Duration.ofSeconds(10));
         assertThat(kafka.committed(GROUP, TOPIC).get(0)).as("nothing committed past the failing records")
