@@ -252,19 +252,26 @@ class EventHubsIngestIT {
         }
         Instant failingSince = Instant.now();
         kafka.send(TOPIC, records);
-        // Everything else flows while the target fails, the later records of partition 0 included.
-        await().atMost(Duration.ofMillis(9500)).pollInterval(Duration.ofMillis(100))
-                .until(() -> effects("/eh/count", others).size() == others.size());
-        assertThat(Duration.between(failingSince, Instant.now())).isLessThan(Duration.ofSeconds(10));
-        assertThat(kafka.committed(GROUP, TOPIC).get(0)).as("nothing committed past the failing records")
-                .isLessThan(kafka.endOffsets(TOPIC, PARTITIONS).get(0));
-        await().atLeast(Duration.ZERO).atMost(Duration.ofSeconds(15))
-                .until(() -> Duration.between(failingSince, Instant.now()).compareTo(Duration.ofSeconds(10)) >= 0);
-        wm.removeStub(failing);
+        try {
+            // Everything else flows while the target fails, the later records of partition 0 included: all of it is
+            // done while the target still answers 503 (it does for 10 s, and longer if a cold replica on a busy
+            // machine needs longer for the others, so that "while" holds whatever the machine's speed).
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> effects("/eh/count", others).size() == others.size());
+            assertThat(effects("/eh/flaky", flaky)).as("the failing target has no effect yet").isEmpty();
+            assertThat(kafka.committed(GROUP, TOPIC).get(0)).as("nothing committed past the failing records")
+                    .isLessThan(kafka.endOffsets(TOPIC, PARTITIONS).get(0));
+            System.out.printf("EventHubsIngestIT: the other 40 events were done %d ms after the target began failing%n",
+                    Duration.between(failingSince, Instant.now()).toMillis());
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Duration.between(failingSince, Instant.now()).compareTo(Duration.ofSeconds(10)) >= 0);
+        } finally {
+            wm.removeStub(failing);
+        }
 
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> effects("/eh/flaky",
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> effects("/eh/flaky",
                 flaky).values().stream().filter(n -> n >= 1).count() == flaky.size());
-        awaitCommitted(Duration.ofSeconds(20));
+        awaitCommitted(Duration.ofSeconds(30));
         // No loss, no repeat: every event's action succeeded exactly once, after its failures.
         assertThat(effects("/eh/flaky", flaky)).hasSize(40).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
         for (String id : flaky.subList(0, 3)) {
@@ -283,9 +290,9 @@ class EventHubsIngestIT {
         kafka.send(TOPIC, List.of(KafkaBroker.Record.of(1, "poison-1", "this is not JSON"),
                 KafkaBroker.Record.of(1, "poison-2", "{\"eventType\":\"Microsoft.MachineLearningServices.RunCompleted\"}"),
                 record(1, after)));
-        await().atMost(Duration.ofSeconds(15)).until(() -> effects("/eh/count", List.of(after.get("id").asText()))
+        await().atMost(Duration.ofSeconds(30)).until(() -> effects("/eh/count", List.of(after.get("id").asText()))
                 .size() == 1);
-        awaitCommitted(Duration.ofSeconds(15));
+        awaitCommitted(Duration.ofSeconds(30));
         List<ConsumerRecord<String, byte[]>> dead = kafka.readAll(DLQ);
         assertThat(dead).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("poison-1", "poison-2");
         for (ConsumerRecord<String, byte[]> r : dead) {
@@ -302,7 +309,7 @@ class EventHubsIngestIT {
     @Test
     @Order(4)
     void aRestartResumesFromTheCommittedOffsets() {
-        awaitCommitted(Duration.ofSeconds(15));
+        awaitCommitted(Duration.ofSeconds(30));
         Map<String, Long> before = effects("/eh/count");
         long total = before.values().stream().mapToLong(Long::longValue).sum();
         a.close();
@@ -319,12 +326,19 @@ class EventHubsIngestIT {
         }
         kafka.send(TOPIC, records);
         a = replica("eh-a");
-        await().atMost(Duration.ofSeconds(30)).until(() -> effects("/eh/count", ids).size() == 20);
-        awaitCommitted(Duration.ofSeconds(15));
+        await().atMost(Duration.ofSeconds(60)).until(() -> effects("/eh/count", ids).size() == 20);
+        awaitCommitted(Duration.ofSeconds(30));
         // Only the new records were read: nothing committed before the restart came again (the replica counts
         // every record it finished, redeliveries included), and only their actions ran.
         assertThat(Http.get(a, "/q/metrics").body()).contains("eventhubs_records_total{outcome=\"done\"} 20.0");
         long now = effects("/eh/count").values().stream().mapToLong(Long::longValue).sum();
         assertThat(now - total).isEqualTo(20);
+        // The only replica owns the four partitions, all read to their end: a lag of 0 each.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            String metrics = Http.get(a, "/q/metrics").body();
+            for (int p = 0; p < PARTITIONS; p++) {
+                assertThat(metrics).contains("eventhubs_consumer_lag{partition=\"" + p + "\",topic=\"" + TOPIC + "\"} 0.0");
+            }
+        });
     }
 }
