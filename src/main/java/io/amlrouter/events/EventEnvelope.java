@@ -1,5 +1,6 @@
 package io.amlrouter.events;
 
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,9 +21,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param raw the event object as received
  * @param rawText the event object's JSON text as received (a slice of the delivery), or null when the event was
  *            not received as text (the service's own events) or its text could not be sliced out
+ * @param delivery how the event arrived when the ingest knows more than the event says (the Event Hubs ingest:
+ *            Event Grid's {@code aeg-*} headers of the record and where it was read), kept in its history; or null
  */
 public record EventEnvelope(String id, String type, String subject, String time, String topic, String dataVersion,
-        EventSchema schema, Workspace workspace, ObjectNode raw, String rawText) {
+        EventSchema schema, Workspace workspace, ObjectNode raw, String rawText, Map<String, String> delivery) {
+
+    /** An envelope without delivery details. */
+    public EventEnvelope(String id, String type, String subject, String time, String topic, String dataVersion,
+            EventSchema schema, Workspace workspace, ObjectNode raw, String rawText) {
+        this(id, type, subject, time, topic, dataVersion, schema, workspace, raw, rawText, null);
+    }
+
+    /** This envelope with delivery details. */
+    public EventEnvelope withDelivery(Map<String, String> details) {
+        return new EventEnvelope(id, type, subject, time, topic, dataVersion, schema, workspace, raw, rawText, details);
+    }
 
     /** An envelope without the received text: {@link #rawJson()} serializes {@link #raw()}. */
     public EventEnvelope(String id, String type, String subject, String time, String topic, String dataVersion,

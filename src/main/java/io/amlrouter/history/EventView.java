@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -28,13 +29,16 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *        ({@code filter}) and why ({@code reason}, the dry run's words); empty when no rule was evaluated (workspace
  *        not allowed)
  * @param silencedBy the ids of the silences that stopped its actions (when {@code silenced})
+ * @param delivery how the latest delivery arrived, when the ingest told more than the event: with the Event Hubs
+ *        ingest, Event Grid's {@code aeg-*} headers (subscription, delivery count, event type, ...) and
+ *        {@code record} (topic/partition@offset); absent for webhook deliveries
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EventView(String id, String type, String subject, String topic, Instant firstReceivedAt,
         Instant lastReceivedAt, int deliveries, List<String> matchedRules, String outcome, List<ActionView> actions,
         @JsonRawValue String event, String rulesVersion, String runId, List<String> models,
-        List<RuleVerdict> explanation, List<String> silencedBy) {
+        List<RuleVerdict> explanation, List<String> silencedBy, Map<String, String> delivery) {
 
     /**
      * One action of the event.
@@ -69,7 +73,7 @@ public record EventView(String id, String type, String subject, String topic, In
         return new EventView(e.id(), e.type(), e.subject(), e.topic(), e.firstReceivedAt(), e.lastReceivedAt(),
                 e.deliveries(), e.matchedRules(), e.outcome(), views, withRaw ? e.raw() : null, e.rulesVersion(),
                 e.runId(), e.models().isEmpty() ? null : e.models(), explain(e),
-                e.silencedBy().isEmpty() ? null : e.silencedBy());
+                e.silencedBy().isEmpty() ? null : e.silencedBy(), e.delivery());
     }
 
     /**

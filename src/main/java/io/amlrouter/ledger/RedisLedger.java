@@ -36,7 +36,7 @@ public final class RedisLedger implements OutcomeLedger {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record StoredEvent(String id, String type, String subject, String topic, List<String> matchedRules, String outcome,
             String raw, String rulesVersion, String runId, List<String> models, List<RuleVerdict> explanation,
-            List<String> silencedBy) {
+            List<String> silencedBy, Map<String, String> delivery) {
     }
 
     /** A silence as stored (times in epoch ms). */
@@ -111,7 +111,7 @@ public final class RedisLedger implements OutcomeLedger {
         String now = String.valueOf(clock.millis());
         String meta = write(new StoredEvent(event.id(), event.type(), event.subject(), event.topic(),
                 event.matchedRules(), event.outcome(), event.raw(), event.rulesVersion(), event.runId(), event.models(),
-                event.explanation(), event.silencedBy().isEmpty() ? null : event.silencedBy()));
+                event.explanation(), event.silencedBy().isEmpty() ? null : event.silencedBy(), event.delivery()));
         String index = write(new StoredIndex(event.type(), event.subject(), event.runId(), event.models(),
                 event.matchedRules(), event.outcome()));
         return RedisScripts.EVENT_SEEN.run(redis, List.of(keys.event(event.id())), meta, now, ms(retention), index)
@@ -553,7 +553,8 @@ public final class RedisLedger implements OutcomeLedger {
             record = new EventRecord(eventId, meta.type(), meta.subject(), meta.topic(), instant(event.get("first")),
                     instant(event.get("last")), Integer.parseInt(event.getOrDefault("deliveries", "0")),
                     meta.matchedRules() == null ? List.of() : meta.matchedRules(), meta.outcome(), meta.raw(),
-                    meta.rulesVersion(), meta.runId(), meta.models(), meta.explanation(), meta.silencedBy());
+                    meta.rulesVersion(), meta.runId(), meta.models(), meta.explanation(), meta.silencedBy(),
+                    meta.delivery());
         }
         return Optional.of(new EventHistory(record, records));
     }

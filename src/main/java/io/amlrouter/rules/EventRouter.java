@@ -268,12 +268,6 @@ public class EventRouter {
                         : Uni.createFrom().item(c));
     }
 
-    /** A record without the rules version and explanation (see {@link RoutingRecord#of} for the routed ones). */
-    private static EventRecord record(MlEvent event, Instant now, List<String> matched, String outcome) {
-        return new EventRecord(event.id(), event.type(), event.subject(), event.envelope().topic(), now, now, 1,
-                matched, outcome, event.rawJson());
-    }
-
     private static Throwable summarize(Throwable failure) {
         if (failure instanceof io.smallrye.mutiny.CompositeException composite) {
             return new ActionPendingException(String.join("; ", composite.getCauses().stream()

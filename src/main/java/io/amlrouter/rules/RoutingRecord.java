@@ -58,7 +58,7 @@ public final class RoutingRecord {
         List<String> names = verdicts == null ? List.of() : verdicts.matched().stream().map(Rule::name).toList();
         return new EventRecord(event.id(), event.type(), event.subject(), event.envelope().topic(), now, now, 1, names,
                 outcome, event.rawJson(), set.version(), event.relatedRunId().orElse(null), models(event),
-                verdicts == null ? List.of() : verdicts.explanation());
+                verdicts == null ? List.of() : verdicts.explanation(), List.of(), event.envelope().delivery());
     }
 
     /** The names of the models an event is about. */

@@ -59,6 +59,14 @@ import kafka.server.KafkaRaftServer;
  */
 public final class KafkaBroker implements AutoCloseable {
 
+    /** The broker's own loggers, kept at WARN (its INFO lines would bury the test's output); held, not collected. */
+    private static final List<java.util.logging.Logger> QUIET = Stream.of("kafka", "org.apache.kafka", "state.change.logger")
+            .map(java.util.logging.Logger::getLogger).toList();
+
+    static {
+        QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
+    }
+
     private final Path dir;
     private final int port;
     private final int oauthPort;
@@ -109,6 +117,8 @@ public final class KafkaBroker implements AutoCloseable {
                 p.put("listener.name.oauth.sasl.enabled.mechanisms", "OAUTHBEARER");
                 p.put("listener.name.oauth.oauthbearer.sasl.jaas.config",
                         "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required "
+                                // The broker's own (unused) login on this listener, then the validator's options.
+                                + "unsecuredLoginStringClaim_sub=\"broker\" "
                                 + "unsecuredValidatorRequiredScope=\"" + oauth.scope() + "\";");
                 p.put("listener.name.oauth.ssl.keystore.location", oauth.keyStore().toString());
                 p.put("listener.name.oauth.ssl.keystore.password", oauth.password());

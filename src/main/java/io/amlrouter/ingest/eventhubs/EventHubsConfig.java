@@ -10,7 +10,7 @@ import io.smallrye.config.WithDefault;
  * The Event Hubs ingest: Event Grid's deliveries read from an event hub through its Kafka endpoint. Off
  * unless {@link #bootstrapServers()} is set ({@code INGEST_EVENTHUBS_BOOTSTRAP_SERVERS}); both ingests
  * may run at once. {@link EventHubsKafkaConfig} maps these keys onto the {@code eventhubs} channel of the
- * SmallRye Kafka connector; any other Kafka client property can still be given as
+ * SmallRye Kafka connector; a Kafka client property these keys do not set (a trust store, say) can be added as
  * {@code mp.messaging.incoming.eventhubs.<property>} (docs/operations.md).
  */
 @ConfigMapping(prefix = "ingest.eventhubs")

@@ -138,7 +138,7 @@ public class EventHubsConsumer {
         List<MlEvent> events = new ArrayList<>(items.size());
         for (Inbound item : items) {
             if (item instanceof Inbound.Notification n) {
-                events.add(n.event());
+                events.add(decoder.withDelivery(n.event(), source.headers(), source.where()));
             } else {
                 // Event Grid validates an event hub destination itself; its control events are not sent
                 // there, but a record holding one is said so and committed, never dropped silently.

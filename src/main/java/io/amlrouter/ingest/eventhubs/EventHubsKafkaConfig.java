@@ -16,8 +16,8 @@ import io.smallrye.common.annotation.Identifier;
 
 /**
  * {@link EventHubsConfig} as the {@code eventhubs} channel's Kafka configuration (the bean its
- * {@code kafka-configuration} attribute names). The channel's own {@code mp.messaging.incoming.eventhubs.*}
- * keys still override any of these. Settings that do not depend on the deployment (commit and failure
+ * {@code kafka-configuration} attribute names). Properties not set here can be added as the channel's own
+ * {@code mp.messaging.incoming.eventhubs.*} keys. Settings that do not depend on the deployment (commit and failure
  * strategies, deserializers) are here too, so the whole channel reads in one place.
  */
 public class EventHubsKafkaConfig {

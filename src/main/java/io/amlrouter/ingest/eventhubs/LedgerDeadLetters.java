@@ -1,9 +1,11 @@
 package io.amlrouter.ingest.eventhubs;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.ActionRecord;
@@ -25,12 +27,17 @@ import io.smallrye.mutiny.Uni;
 public class LedgerDeadLetters {
 
     private final OutcomeLedger ledger;
-    private final LedgerConfig ledgerConfig;
+    private final Duration lease;
     private final DeadLetterLog log;
 
+    @Inject
     public LedgerDeadLetters(OutcomeLedger ledger, LedgerConfig ledgerConfig, DeadLetterLog log) {
+        this(ledger, ledgerConfig.claimLease(), log);
+    }
+
+    LedgerDeadLetters(OutcomeLedger ledger, Duration lease, DeadLetterLog log) {
         this.ledger = ledger;
-        this.ledgerConfig = ledgerConfig;
+        this.lease = lease;
         this.log = log;
     }
 
@@ -55,7 +62,7 @@ public class LedgerDeadLetters {
     }
 
     private Uni<Integer> deadLetter(MlEvent event, ActionRecord action, String reason) {
-        return ledger.claim(action.key(), action.kind(), ledgerConfig.claimLease()).chain(claim -> {
+        return ledger.claim(action.key(), action.kind(), lease).chain(claim -> {
             if (!(claim instanceof Claim.Granted)) {
                 return Uni.createFrom().item(0);
             }

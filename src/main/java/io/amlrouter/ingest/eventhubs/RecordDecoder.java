@@ -1,6 +1,7 @@
 package io.amlrouter.ingest.eventhubs;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import io.amlrouter.events.Defect;
 import io.amlrouter.events.EventDecoder;
 import io.amlrouter.events.EventDecodingException;
 import io.amlrouter.events.Inbound;
+import io.amlrouter.events.MlEvent;
 
 /**
  * One Kafka record to the events it holds, with the webhook's decoder (so the same schemas, limits and
@@ -46,6 +48,16 @@ final class RecordDecoder {
             throw new EventDecodingException(new Defect("content-type", "unsupported: " + contentType));
         }
         return decoder.decodeDelivery(value, format.get());
+    }
+
+    /**
+     * The event with how it arrived (kept in its history): Event Grid's {@code aeg-*} headers of the record,
+     * and {@code record}, where it was read ({@code topic/partition@offset}).
+     */
+    MlEvent withDelivery(MlEvent event, RecordHeaders headers, String record) {
+        Map<String, String> details = new LinkedHashMap<>(headers.eventGrid());
+        details.put("record", record);
+        return decoder.typed(event.envelope().withDelivery(details));
     }
 
     /** The structured JSON a binary-mode CloudEvent stands for: its {@code ce_*} attributes and its data. */

@@ -21,7 +21,7 @@ record RecordHeaders(Map<String, String> values) {
     static final String AEG_PREFIX = "aeg-";
 
     RecordHeaders {
-        values = Map.copyOf(values);
+        values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     static RecordHeaders of(Headers headers) {
