@@ -21,7 +21,6 @@ import io.amlrouter.guard.Silence;
 import io.amlrouter.guard.Silences;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.Claim;
-import io.amlrouter.ledger.EventRecord;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.observability.ActionMetrics;
