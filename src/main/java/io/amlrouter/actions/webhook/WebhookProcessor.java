@@ -34,6 +34,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WebhookProcessor {
 
+    /** The header that names the action for the receiver: {@code EVENT_ID/RULE/INDEX}, stable across retries. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final ActionRunner runner;
     private final Outbound calls;
     private final GuardedHttp http;
@@ -62,6 +65,12 @@ public class WebhookProcessor {
             }
             headers.put(e.getKey(), value.get());
             secrets.add(value.get());
+        }
+        // The same key on every call and redelivery of this action (IETF draft-ietf-httpapi-idempotency-key-header):
+        // a receiver that honours it sees the effect once even when a crash between the call and the ledger's record
+        // makes the action run again. A header of that name in the rule wins.
+        if (headers.keySet().stream().noneMatch(IDEMPOTENCY_KEY::equalsIgnoreCase)) {
+            headers.put(IDEMPOTENCY_KEY, task.key().id());
         }
         URI url = URI.create(hook.url());
         String origin = url.getScheme() + "://" + url.getHost() + (url.getPort() >= 0 ? ":" + url.getPort() : "");

@@ -120,6 +120,11 @@ class WebhookActionTest {
         assertThat(answered("/hooks/flaky", run, 200)).isEqualTo(1);
         assertThat(answered("/hooks/flaky", run, 500)).isEqualTo(failedAttempts);
         assertThat(record(ledger, key).orElseThrow().state()).isEqualTo(ActionState.SUCCEEDED);
+        // Every call of the action, retried or redelivered, names it with the same idempotency key.
+        assertThat(wm.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().equals("/hooks/flaky") && e.getRequest().getBodyAsString().contains(run))
+                .map(e -> e.getRequest().getHeader("Idempotency-Key")).distinct().toList())
+                .containsExactly(key.id());
     }
 
     @Test

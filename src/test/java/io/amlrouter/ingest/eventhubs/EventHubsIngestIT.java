@@ -232,6 +232,21 @@ class EventHubsIngestIT {
             assertThat(action.get("attempts").asInt()).as(id).isEqualTo(2);
         }
         assertThat(repeated.size()).as("at most the killed replica's in-flight window").isLessThanOrEqualTo(50);
+        // A repeat carries the same Idempotency-Key as the first call (the action's ledger key): a receiver that
+        // honours it applies every one of the 1,000 actions exactly once.
+        Map<String, java.util.Set<String>> keys = wm.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().equals("/eh/count") && e.getResponse().getStatus() / 100 == 2)
+                .collect(Collectors.groupingBy(e -> {
+                    try {
+                        return JSON.readTree(e.getRequest().getBodyAsString()).get("id").asText();
+                    } catch (IOException x) {
+                        throw new UncheckedIOException(x);
+                    }
+                }, Collectors.mapping(e -> String.valueOf(e.getRequest().getHeader("Idempotency-Key")),
+                        Collectors.toSet())));
+        for (String id : ids) {
+            assertThat(keys.get(id)).as(id).hasSize(1).allMatch(k -> k.startsWith(id + "/"));
+        }
         System.out.printf("EventHubsIngestIT: 1000 events, %d effects when replica A was killed, %d repeated in its "
                 + "sync gap, all consumed and committed in %d ms%n", atKill, repeated.size(), took.toMillis());
         // The history keeps Event Grid's headers of the record, and where it was read.
