@@ -5,7 +5,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -23,15 +22,11 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.amlrouter.events.BodyFormat;
 import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
-import io.amlrouter.rules.Diagnostics;
 import io.amlrouter.security.AdminOnly;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
@@ -48,9 +43,6 @@ import io.smallrye.mutiny.Uni;
 public class SilencesResource {
 
     private static final Logger LOG = Logger.getLogger(SilencesResource.class);
-    private static final ObjectMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(100).build())
-            .build()).build();
 
     /** One silence as the API shows it. */
     @RegisterForReflection
@@ -84,7 +76,7 @@ public class SilencesResource {
         }
         JsonNode node;
         try {
-            node = JSON.readTree(body);
+            node = SilenceRequest.read(body);
         } catch (JsonProcessingException e) {
             return item(Problem.of(400, "invalid-body", "Invalid silence", "The body is not JSON: "
                     + e.getOriginalMessage()));
@@ -92,14 +84,14 @@ public class SilencesResource {
             return item(Problem.of(400, "invalid-body", "Invalid silence", "The body cannot be read."));
         }
         Instant now = Instant.now();
-        Diagnostics d = new Diagnostics();
-        var parsed = SilenceParser.fromApi(node, d, now, UUID.randomUUID().toString());
-        if (parsed.isEmpty() || d.hasErrors()) {
+        SilenceRequest.Checked checked = SilenceRequest.check(node, now);
+        if (checked instanceof SilenceRequest.Invalid invalid) {
             return item(Problem.of(400, "invalid-silence", "Invalid silence",
-                    "The silence has " + d.errors().size() + " error(s); see errors.")
-                    .withErrors(d.errors().stream().map(v -> new Problem.FieldError(v.path(), v.message())).toList()));
+                    "The silence has " + invalid.errors().size() + " error(s); see errors.")
+                    .withErrors(invalid.errors().stream().map(v -> new Problem.FieldError(v.path(), v.message()))
+                            .toList()));
         }
-        return silences.create(parsed.get()).map(s -> {
+        return silences.create(((SilenceRequest.Valid) checked).silence()).map(s -> {
             LOG.infof("Silence %s created by %s until %s: %s", s.id(), s.createdBy(), s.endsAt(), s.comment());
             return Response.created(URI.create("/silences/" + s.id())).entity(SilenceView.of(s, now)).build();
         }).onFailure(Silences.TooManySilences.class).recoverWithItem(t -> Problems.response(

@@ -211,4 +211,46 @@ class ConsolePageTest {
                                 + "(StringIn compares case-insensitively)");
         browser.keep("dry-run-pasted");
     }
+
+    WebElement silenceRow(String comment) {
+        return browser.driver.findElements(By.cssSelector("table.silences tbody tr")).stream()
+                .filter(r -> r.getText().contains(comment)).findFirst()
+                .orElseThrow(() -> new AssertionError("no silence \"" + comment + "\" on " + browser.driver
+                        .getCurrentUrl() + "\n" + browser.driver.getPageSource()));
+    }
+
+    @Test
+    void aSilenceIsCreatedInTheFormListedAndExpired() {
+        signIn();
+        browser.follow("Silences");
+        assertThat(browser.heading()).isEqualTo("Silences");
+        String comment = "page test " + UUID.randomUUID();
+        browser.type("Filter", "{\"subjectBeginsWith\": \"experiments/page-test/\"}");
+        browser.type("Ends at", java.time.Instant.now().plus(Duration.ofHours(2)).toString());
+        browser.type("Comment", comment);
+        browser.press("Create silence");
+
+        assertThat(browser.heading()).isEqualTo("Silences");
+        WebElement row = silenceRow(comment);
+        List<String> cells = row.findElements(By.cssSelector("th,td")).stream().map(c -> c.getText().trim()).toList();
+        String id = cells.get(0);
+        assertThat(cells.get(1)).isEqualTo("active: silencing now");
+        assertThat(cells.get(2)).isEqualTo("api");
+        assertThat(cells.get(3)).contains("experiments/page-test/");
+        assertThat(cells.get(7)).isEqualTo("console");
+        browser.keep("silence-created");
+        given().header("Authorization", "Bearer test-admin-key").get("/silences/" + id).then().statusCode(200)
+                .body("status", equalTo("active"));
+
+        Browser.button(row.findElements(By.tagName("button")), "Expire now").click();
+        assertThat(browser.heading()).isEqualTo("Silences");
+        assertThat(silenceRow(comment).findElements(By.cssSelector("td")).get(0).getText().trim())
+                .isEqualTo("expired: ended");
+        assertThat(silenceRow(comment).findElements(By.tagName("button"))).isEmpty();
+        browser.keep("silence-expired");
+        browser.follow("Hide ended silences");
+        assertThat(browser.driver.findElement(By.tagName("main")).getText()).doesNotContain(comment);
+        given().header("Authorization", "Bearer test-admin-key").get("/silences/" + id).then().statusCode(200)
+                .body("status", equalTo("expired"));
+    }
 }
