@@ -183,7 +183,8 @@ class EventHubsDeadLetterTest {
                 .allMatch(e -> answered("/hooks/flaky", run(e), 200) == 1));
         // N+1..N+5 are done and acknowledged; for several commit periods (200 ms) the offset stays at N.
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
-                .until(() -> committed() == n);
+                .untilAsserted(() -> assertThat(committed()).as("committed offset of partition 0 while record %d is "
+                        + "owed and %d..%d are done", n, n + 1, n + 5).isEqualTo(n));
         // ... while N is still owed (not yet dead-lettered: that would commit it too).
         assertThat(history(id).getString("actions[0].state")).isEqualTo("PENDING");
 
