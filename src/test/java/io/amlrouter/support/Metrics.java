@@ -26,6 +26,11 @@ public final class Metrics {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
+            int exemplar = line.indexOf(" # {");
+            if (exemplar >= 0) {
+                // An exemplar (a sample taken within a trace: "# {trace_id=..} value timestamp") is not the value.
+                line = line.substring(0, exemplar);
+            }
             int space = line.lastIndexOf(' ');
             String series = line.substring(0, space);
             double value = Double.parseDouble(line.substring(space + 1));
