@@ -217,7 +217,13 @@ class RedisFaultsIT {
                 // Refused connections: the ledger's readiness check says so (a frozen Redis fails nothing).
                 try {
                     await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(4))
-                            .until(() -> "DOWN".equals(ledgerCheck().path("status").asText()));
+                            .until(() -> {
+                                // DOWN comes first from any call that fails (the digest flusher's, the silences'
+                                // refresh); wait for the outcomes of the webhooks finishing meanwhile too.
+                                JsonNode check = ledgerCheck();
+                                return "DOWN".equals(check.path("status").asText())
+                                        && check.at("/data/unwrittenOutcomes").asInt() > 0;
+                            });
                     readyDuringOutage = ledgerCheck();
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     readyDuringOutage = ledgerCheck();
