@@ -68,6 +68,7 @@ final class Browser implements AutoCloseable {
                         .usingAnyFreePort().build();
                 ChromeDriver d = new ChromeDriver(service, options);
                 d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+                d.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));
                 return new Browser(d, kind, profile);
             }
             default:
@@ -105,7 +106,24 @@ final class Browser implements AutoCloseable {
 
     /** Presses the button whose text is {@code text}; the first, or the one inside {@code scope}. */
     void press(String text) {
+        WebElement page = driver.findElement(By.tagName("html"));
         button(driver.findElements(By.tagName("button")), text).click();
+        awaitNextPage(page);
+    }
+
+    /**
+     * Chromium answers a click before the form's answer is shown (HtmlUnit waits): wait until the page that was
+     * clicked on is gone, so the next look reads the new page.
+     */
+    private void awaitNextPage(WebElement page) {
+        if (driver instanceof ChromeDriver) {
+            try {
+                new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
+                        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+            } catch (org.openqa.selenium.TimeoutException stayed) {
+                // A button that does not navigate: the page is the same one.
+            }
+        }
     }
 
     static WebElement button(List<WebElement> buttons, String text) {
@@ -115,7 +133,9 @@ final class Browser implements AutoCloseable {
 
     /** Follows the link whose text is {@code text}. */
     void follow(String text) {
+        WebElement page = driver.findElement(By.tagName("html"));
         driver.findElement(By.linkText(text)).click();
+        awaitNextPage(page);
     }
 
     String heading() {
