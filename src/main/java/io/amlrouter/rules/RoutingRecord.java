@@ -10,6 +10,7 @@ import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.EventRecord;
 import io.amlrouter.ledger.RuleVerdict;
 import io.amlrouter.rules.filter.FilterResult;
+import io.amlrouter.rules.filter.FilterTarget;
 
 /**
  * What the router records about an event for the history: the rules' verdicts (which matched, and for each other rule
@@ -32,10 +33,11 @@ public final class RoutingRecord {
 
     public static Verdicts evaluate(RuleSet set, MlEvent event) {
         JsonNode raw = event.raw();
+        FilterTarget target = FilterTarget.of(raw); // type, subject and data looked up once for all rules
         List<Rule> matched = null;
         List<RuleVerdict> explanation = new ArrayList<>(set.rules().size());
         for (Rule rule : set.rules()) {
-            String part = rule.filter().firstFailingPart(raw);
+            String part = rule.filter().firstFailingPart(target);
             if (part == null) {
                 if (matched == null) {
                     matched = new ArrayList<>(2);

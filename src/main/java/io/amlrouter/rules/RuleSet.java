@@ -7,6 +7,7 @@ import java.util.List;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.Workspace;
 import io.amlrouter.guard.Silence;
+import io.amlrouter.rules.filter.FilterTarget;
 
 /**
  * An immutable, compiled rules file. Swapped atomically on reload; evaluation does no parsing.
@@ -52,8 +53,9 @@ public record RuleSet(String version, Instant loadedAt, String source, List<Rule
     /** The rules whose filter matches the event, in file order. */
     public List<Rule> matching(MlEvent event) {
         List<Rule> out = null;
+        FilterTarget target = FilterTarget.of(event.raw()); // type, subject and data looked up once for all rules
         for (Rule rule : rules) {
-            if (rule.filter().matches(event.raw())) {
+            if (rule.filter().matches(target)) {
                 if (out == null) {
                     out = new ArrayList<>(2);
                 }
