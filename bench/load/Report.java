@@ -103,7 +103,7 @@ public final class Report {
             if (b.isEmpty()) {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "  %3d event(s)/request  %-8s %-30s%n", n, "baseline", spread(b, 0)));
+            out.append(String.format(Locale.ROOT, "  %3d event(s)/request  %-14s %-30s%n", n, "baseline", spread(b, 0)));
             for (String server : others) {
                 List<Double> s = rps(closed, server, n);
                 if (s.isEmpty()) {
@@ -111,7 +111,7 @@ public final class Report {
                 }
                 double ratio = median(s) / median(b);
                 ratios.computeIfAbsent(server, k -> new TreeMap<>()).put(n, ratio);
-                out.append(String.format(Locale.ROOT, "  %3d event(s)/request  %-8s %-30s ratio %.3f   events/s %s%n", n,
+                out.append(String.format(Locale.ROOT, "  %3d event(s)/request  %-14s %-30s ratio %.3f   events/s %s%n", n,
                         server, spread(s, 0), ratio, spread(s.stream().map(x -> x * n).toList(), 0)));
             }
         }
@@ -199,7 +199,7 @@ public final class Report {
             for (String server : servers) {
                 List<Closed> cs = closed.stream().filter(c -> c.server.equals(server) && c.n == n).toList();
                 if (!cs.isEmpty()) {
-                    out.append(String.format(Locale.ROOT, "  %3d event(s) %-8s p50 %8.2f  p99 %8.2f  p99.9 %8.2f%n", n, server,
+                    out.append(String.format(Locale.ROOT, "  %3d event(s) %-14s p50 %8.2f  p99 %8.2f  p99.9 %8.2f%n", n, server,
                             ms(median(cs.stream().map(c -> (double) c.p50).toList())),
                             ms(median(cs.stream().map(c -> (double) c.p99).toList())),
                             ms(median(cs.stream().map(c -> (double) c.p999).toList()))));
