@@ -113,4 +113,19 @@ class RuleEvaluationLookupsTest {
         assertThat(raw.lookups.get("eventType")).isEqualTo(1 + (int) nearMisses);
         assertThat(raw.lookups.get("subject")).isEqualTo(1 + (int) nearMisses);
     }
+
+    @Test
+    void theVerdictsThatAreTheSameForEveryEventAreMadeOncePerRuleSet() throws IOException {
+        RuleSet set = twentyRules();
+
+        List<io.amlrouter.ledger.RuleVerdict> first = RoutingRecord.evaluate(set, event(fixture())).explanation();
+        List<io.amlrouter.ledger.RuleVerdict> second = RoutingRecord.evaluate(set, event(fixture())).explanation();
+
+        assertThat(second).isEqualTo(first);
+        for (int i = 2; i < 20; i += 4) { // the RunCompleted rules: another event type
+            assertThat(first.get(i)).isEqualTo(io.amlrouter.ledger.RuleVerdict.mismatch("rule-" + i, "includedEventTypes", null));
+            assertThat(second.get(i)).isSameAs(first.get(i));
+        }
+        assertThat(second.get(0)).isNotSameAs(first.get(0)); // a near miss carries its own reason
+    }
 }
