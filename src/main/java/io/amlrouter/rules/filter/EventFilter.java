@@ -37,6 +37,9 @@ public final class EventFilter {
     private final String subjectBeginsPart;
     private final String subjectEndsPart;
     private final String anyOfPart;
+    // The subject filters as JSON string literals, for the reasons of near misses (the history records one per event).
+    private final String subjectBeginsWithQuoted;
+    private final String subjectEndsWithQuoted;
 
     /**
      * @param location prefix of this filter's parts in explanations: {@code ""} at the top, {@code "anyOf[0]."} for a
@@ -62,6 +65,8 @@ public final class EventFilter {
         this.subjectBeginsPart = location + "subjectBeginsWith";
         this.subjectEndsPart = location + "subjectEndsWith";
         this.anyOfPart = location + "anyOf";
+        this.subjectBeginsWithQuoted = subjectBeginsWith == null ? null : Texts.quote(subjectBeginsWith);
+        this.subjectEndsWithQuoted = subjectEndsWith == null ? null : Texts.quote(subjectEndsWith);
     }
 
     private static String subjectFilter(String value, boolean caseSensitive) {
@@ -236,14 +241,15 @@ public final class EventFilter {
                         subjectBeginsWith.length()));
         String part = beginsFails ? "subjectBeginsWith" : "subjectEndsWith";
         String written = beginsFails ? subjectBeginsWithShown : subjectEndsWithShown;
+        String quoted = beginsFails ? subjectBeginsWithQuoted : subjectEndsWithQuoted;
         String verb = beginsFails ? "begin with " : "end with ";
         String reason;
         if (subject == null) {
-            reason = "the event has no subject; " + part + " " + Texts.quote(written) + " never matches it";
+            reason = "the event has no subject; " + part + " " + quoted + " never matches it";
         } else if (!subject.isTextual()) {
             reason = "subject is " + Texts.describe(subject) + ", not a string; " + part + " never matches it";
         } else {
-            reason = "subject " + Texts.json(subject) + " does not " + verb + Texts.quote(written)
+            reason = "subject " + Texts.json(subject) + " does not " + verb + quoted
                     + (subjectCaseSensitive ? " (case-sensitive)" : " (case-insensitive)");
         }
         return new Mismatch(location + part, "subject", null, List.of(written), subject, subject == null, reason,
