@@ -12,10 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.events.EventBus;
 import io.amlrouter.events.MlEvent;
-import io.amlrouter.observability.IngestMetrics;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.routing.EventBus;
 import io.smallrye.mutiny.Uni;
 
 /**

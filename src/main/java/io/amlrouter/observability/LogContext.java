@@ -2,8 +2,9 @@ package io.amlrouter.observability;
 
 import org.jboss.logging.MDC;
 
+import io.amlrouter.actions.ActionScope;
 import io.amlrouter.events.MlEvent;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionTask;
 
 /**
  * Puts the event's fields in the logging MDC for the lines logged inside it, and restores what was

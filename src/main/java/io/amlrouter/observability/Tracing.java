@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.amlrouter.events.MlEvent;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.ingest.IngestMetrics;
+import io.amlrouter.routing.ActionTask;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;

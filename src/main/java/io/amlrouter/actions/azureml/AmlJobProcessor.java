@@ -6,13 +6,13 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.events.Workspace;
 import io.amlrouter.observability.LogContext;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionResult;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedAmlJob;
 import io.smallrye.mutiny.Uni;
 

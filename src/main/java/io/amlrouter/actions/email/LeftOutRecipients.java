@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.amlrouter.observability.LogContext;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedEmail;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

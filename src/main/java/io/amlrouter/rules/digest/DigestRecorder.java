@@ -11,7 +11,6 @@ import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.DigestGroup;
 import io.amlrouter.ledger.GroupEntry;
 import io.amlrouter.ledger.OutcomeLedger;
-import io.amlrouter.observability.DigestMetrics;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.rules.action.ActionKind;
 import io.amlrouter.rules.action.Grouping;
