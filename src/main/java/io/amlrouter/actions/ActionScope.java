@@ -3,6 +3,7 @@ package io.amlrouter.actions;
 import java.util.Optional;
 
 import io.amlrouter.ledger.ActionKey;
+import io.amlrouter.observability.LogContext;
 import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.ActionKind;
 import io.smallrye.mutiny.Context;
@@ -30,6 +31,11 @@ public record ActionScope(String eventId, String eventType, String subject, Stri
     /** An action known by its key and kind only (a deployment watch). */
     public static ActionScope of(ActionKey key, ActionKind kind) {
         return new ActionScope(key.eventId(), null, null, key.rule(), key.actionIndex(), kind);
+    }
+
+    /** The log context of this action. */
+    public LogContext logContext() {
+        return LogContext.ofAction(eventId, eventType, subject, rule, action, kind.key());
     }
 
     /** A Mutiny context carrying this scope. */

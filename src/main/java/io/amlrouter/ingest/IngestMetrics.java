@@ -11,6 +11,7 @@ import io.amlrouter.events.EventSchema;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.http.Problem;
 import io.amlrouter.observability.Buckets;
+import io.amlrouter.routing.EventObservability;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -37,7 +38,6 @@ public class IngestMetrics {
     private final Counter[] receivedInternal;
     private final Map<String, Counter> rejected = new HashMap<>();
     private final Counter joined;
-    private final Counter redelivered;
     private final Counter subscriptionValidation;
     private final Counter abuseProtection;
     private final Timer[] answered = new Timer[STATUSES.size()];
@@ -60,7 +60,9 @@ public class IngestMetrics {
                     .tag("reason", reason).register(registry));
         }
         joined = duplicates(registry, "in-flight");
-        redelivered = duplicates(registry, "redelivered");
+        // Counted by the router (RoutingMetrics#redelivered), registered here too so that the series is there at 0
+        // from the start, beside in-flight.
+        duplicates(registry, "redelivered");
         subscriptionValidation = handshakes(registry, "subscription-validation");
         abuseProtection = handshakes(registry, "abuse-protection");
         for (int i = 0; i < STATUSES.size(); i++) {
@@ -75,7 +77,7 @@ public class IngestMetrics {
 
     /** {@code eventgrid} or {@code cloudevents}. */
     public static String schemaLabel(EventSchema schema) {
-        return schema == EventSchema.CLOUD_EVENTS ? "cloudevents" : "eventgrid";
+        return EventObservability.schemaLabel(schema);
     }
 
     /** An event of an authenticated, decoded delivery (before de-duplication). */
@@ -99,11 +101,6 @@ public class IngestMetrics {
     /** An event whose id was already in flight on this replica: it joined that work. */
     public void joinedInFlight() {
         joined.increment();
-    }
-
-    /** An event whose id the ledger had already seen (an Event Grid redelivery, a replay, a republished outcome). */
-    public void redelivered() {
-        redelivered.increment();
     }
 
     /** Event Grid's subscription validation event, answered with its code. */

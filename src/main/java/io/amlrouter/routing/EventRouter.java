@@ -18,7 +18,6 @@ import io.amlrouter.events.MlEvent;
 import io.amlrouter.guard.GuardMetrics;
 import io.amlrouter.guard.RateLimiter;
 import io.amlrouter.guard.Silences;
-import io.amlrouter.ingest.IngestMetrics;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.Claim;
 import io.amlrouter.ledger.LedgerConfig;
@@ -59,7 +58,6 @@ public class EventRouter {
     private final Duration heldClaimWait;
     private final DeadLetterLog deadLetters;
     private final RoutingMetrics metrics;
-    private final IngestMetrics ingestMetrics;
     private final ActionMetrics actionMetrics;
     private final Tracing tracing;
     private final DigestRecorder digests;
@@ -68,7 +66,7 @@ public class EventRouter {
     private final GuardMetrics guardMetrics;
 
     public EventRouter(RuleSetHolder rules, ActionDispatcher dispatcher, OutcomeLedger ledger, LedgerConfig ledgerConfig,
-            RulesConfig config, DeadLetterLog deadLetters, RoutingMetrics metrics, IngestMetrics ingestMetrics,
+            RulesConfig config, DeadLetterLog deadLetters, RoutingMetrics metrics,
             ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests, Silences silences, RateLimiter limiter,
             GuardMetrics guardMetrics) {
         this.rules = rules;
@@ -78,7 +76,6 @@ public class EventRouter {
         this.heldClaimWait = config.heldClaimWait();
         this.deadLetters = deadLetters;
         this.metrics = metrics;
-        this.ingestMetrics = ingestMetrics;
         this.actionMetrics = actionMetrics;
         this.tracing = tracing;
         this.digests = digests;
@@ -90,7 +87,7 @@ public class EventRouter {
     @Incoming(Channels.ML_EVENTS)
     public Uni<Void> route(Message<MlEvent> message) {
         MlEvent event = message.getPayload();
-        TraceSpan span = tracing.startRoute(event, message);
+        TraceSpan span = EventObservability.startRoute(tracing, event, message);
         route(event, span).subscribe().with(
                 ignored -> {
                     span.end((Throwable) null);
@@ -113,7 +110,7 @@ public class EventRouter {
         Instant now = Instant.now();
         if (!set.acceptsWorkspace(event)) {
             metrics.workspaceNotAllowed();
-            try (LogContext ignored = LogContext.of(event)) {
+            try (LogContext ignored = EventObservability.logContext(event)) {
                 LOG.infof("Event %s (%s) comes from a workspace that is not allowed (topic %s); not acted on",
                         event.id(), event.type(), event.envelope().topic());
             }
@@ -138,7 +135,7 @@ public class EventRouter {
         metrics.matched(names);
         span.matched(names);
         guardMetrics.silenced();
-        try (LogContext ignored = LogContext.of(event)) {
+        try (LogContext ignored = EventObservability.logContext(event)) {
             LOG.infof("Event %s (%s) matched %s but is silenced by %s; no action run", event.id(), event.type(), names,
                     ids);
         }
@@ -159,7 +156,7 @@ public class EventRouter {
             // DEBUG, not INFO: a workspace's subscription sends every run's status changes, most of which no
             // rule wants; the history API and events_unmatched_total account for them (docs/observability.md).
             if (LOG.isDebugEnabled()) {
-                try (LogContext ignored = LogContext.of(event)) {
+                try (LogContext ignored = EventObservability.logContext(event)) {
                     LOG.debugf("Event %s (%s, subject %s): no rule matched", event.id(), event.type(), event.subject());
                 }
             }
@@ -177,7 +174,7 @@ public class EventRouter {
 
     private Void countRedelivery(long deliveries) {
         if (deliveries > 1) {
-            ingestMetrics.redelivered();
+            metrics.redelivered();
         }
         return null;
     }
@@ -188,7 +185,7 @@ public class EventRouter {
         return claim(key, spec.kind().key()).chain(claim -> {
             if (claim instanceof Claim.AlreadyDone done) {
                 if (LOG.isDebugEnabled()) {
-                    try (LogContext ignored = LogContext.of(event, rule.name(), index, spec.kind().key())) {
+                    try (LogContext ignored = EventObservability.logContext(event, rule.name(), index, spec.kind().key())) {
                         LOG.debugf("Event %s rule %s action %d (%s) already %s; not run again", event.id(), rule.name(),
                                 index, spec.kind().key(), done.record().state());
                     }

@@ -21,11 +21,16 @@ public class RoutingMetrics {
     private final ConcurrentHashMap<String, Counter> matches = new ConcurrentHashMap<>();
     private final Counter noRuleMatched;
     private final Counter workspaceNotAllowed;
+    private final Counter redelivered;
 
     public RoutingMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.noRuleMatched = unmatched(registry, "no-rule-matched");
         this.workspaceNotAllowed = unmatched(registry, "workspace-not-allowed");
+        // The same meter as IngestMetrics registers at start (the registry hands back the one it holds).
+        this.redelivered = Counter.builder("events.duplicates")
+                .description("Events whose id was in flight (in-flight) or already in the ledger (redelivered)")
+                .tag("kind", "redelivered").register(registry);
     }
 
     /** The rules an event matched (each routing of an event, redeliveries included). */
@@ -52,6 +57,11 @@ public class RoutingMetrics {
     /** No rule matched the event. */
     public void noRuleMatched() {
         noRuleMatched.increment();
+    }
+
+    /** An event whose id the ledger had already seen (an Event Grid redelivery, a replay, a republished outcome). */
+    public void redelivered() {
+        redelivered.increment();
     }
 
     /** The event came from a workspace the rules do not allow. */

@@ -452,7 +452,7 @@ public class DeploymentWatcher {
     /** Logs a line about a watch with its event and action in the MDC. */
     private static void log(Watch w, Runnable line) {
         ActionKind kind = ActionKind.fromKey(w.kind()).orElse(ActionKind.AML_ONLINE_DEPLOYMENT);
-        try (LogContext ignored = LogContext.of(ActionScope.of(w.key(), kind))) {
+        try (LogContext ignored = ActionScope.of(w.key(), kind).logContext()) {
             line.run();
         }
     }

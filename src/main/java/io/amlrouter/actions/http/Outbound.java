@@ -94,7 +94,7 @@ public class Outbound {
         if (scope.isPresent()) {
             ActionScope s = scope.get();
             metrics.retry(s.kind(), s.rule());
-            try (LogContext ignored = LogContext.of(s)) {
+            try (LogContext ignored = s.logContext()) {
                 logRetry(context, schedule, failure, delay.get());
             }
         } else {

@@ -48,7 +48,8 @@ public class DigestRecorder {
         return ledger.groupAdd(wanted, new GroupEntry(key, event.rawJson(), Instant.now()), config.maxListed())
                 .chain(group -> ledger.grouped(key, group.id(), detail(group)).invoke(() -> {
                     metrics.grouped(kind, rule);
-                    try (LogContext ignored = LogContext.of(event, rule, key.actionIndex(), kind.key())) {
+                    try (LogContext ignored = LogContext.ofAction(event.id(), event.type(), event.subject(), rule,
+                            key.actionIndex(), kind.key())) {
                         LOG.infof("Event %s rule %s action %d (%s) %s", event.id(), rule, key.actionIndex(), kind.key(),
                                 detail(group));
                     }

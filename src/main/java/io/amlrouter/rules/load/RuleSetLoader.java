@@ -35,7 +35,6 @@ import io.amlrouter.rules.filter.EventFilter;
 import io.amlrouter.rules.filter.FilterParser;
 import io.amlrouter.rules.guard.Silence;
 import io.amlrouter.rules.guard.SilenceParser;
-import io.amlrouter.rules.schema.ActionLint;
 import io.amlrouter.rules.schema.FilterLint;
 import io.amlrouter.rules.template.TemplateScope;
 import io.amlrouter.rules.template.Templates;

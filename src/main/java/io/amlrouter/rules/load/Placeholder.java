@@ -1,4 +1,4 @@
-package io.amlrouter.rules.schema;
+package io.amlrouter.rules.load;
 
 import java.util.ArrayList;
 import java.util.List;

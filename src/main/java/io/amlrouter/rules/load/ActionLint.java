@@ -1,4 +1,4 @@
-package io.amlrouter.rules.schema;
+package io.amlrouter.rules.load;
 
 import java.util.List;
 import java.util.Map;
@@ -9,6 +9,9 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.schema.DataField;
+import io.amlrouter.rules.schema.EventCatalog;
+import io.amlrouter.rules.schema.EventTypeSchema;
 import io.amlrouter.rules.template.NameHelpers;
 
 /**
