@@ -5,8 +5,13 @@
 #                           runs of step 9 (docs/performance.md, "Event Hubs ingest benchmark"; 10-20 minutes more)
 #   BENCH_QUICK=1 bench/run.sh   a short smoke run (about 2 minutes; its figures are not for the docs)
 #
-# Not part of ./mvnw verify. Needs 2 CPUs (0 and 1), ports 28080, 28081, 28090 and 28099 free on 127.0.0.1 (or others:
-# BENCH_PORTS="service ingest baseline sink"), Java 17+;
+#   BENCH_APP_BEFORE=/path/to/before/target/quarkus-app BENCH_KAFKA=0 bench/run.sh
+#                           A/B: the build of the commit before a change runs as "ingest-before" and "service-before",
+#                           interleaved with the current build in the same run, pinned the same way; the report prints
+#                           after/before ratios (docs/performance.md, "Pipeline redesign: before/after (issue 14)")
+#
+# Not part of ./mvnw verify. Needs 2 CPUs (0 and 1), ports 28080, 28081, 28090, 28099, 28091, 28082 and 28083 free on
+# 127.0.0.1 (or others: BENCH_PORTS="service ingest baseline sink parse ingest-before service-before"), Java 17+;
 # installs wrk from Debian if missing (apt-get) and builds the jar if target/quarkus-app is missing.
 #
 # What it does, in order (every load goes to 127.0.0.1 only, and every loop is bounded in count and time):
@@ -19,22 +24,35 @@
 #  3. Startup and memory: starts each server BENCH_STARTS times on both CPUs (the "2 CPUs" of the goal) and measures
 #     process start -> first 200 on a real POST /events (RunStatusChanged, shared key) and VmRSS right after it; then,
 #     then the service with the AppCDS archive the JVM image makes (src/main/docker/appcds-train.sh; BENCH_APPCDS=0 skips it).
-#  4. Starts three servers pinned to CPU 1 (taskset -c 1); every load generator runs on CPU 0 (taskset -c 0). All
+#  4. Starts the servers pinned to CPU 1 (taskset -c 1); every load generator runs on CPU 0 (taskset -c 0). All
 #     use -Xmx128m and run one at a time under load (the others idle):
 #       baseline  bench/baseline/BareServer.java (port 28090)
+#       parse     bench/baseline/ParseServer.java (port 28091): the parse-only baseline; reads the body into a Jackson
+#                 tree with the service's strictness, reads each event's id, type, subject and data, and answers a small
+#                 JSON per event ({"events":[{"id","type","state":"done"}...]}); no rules, no ledger, no channel
 #       service   the packaged service (port 28080): INGEST_AUTH_KEYS=bench-key, RULES_PATH=bench/rules.yaml (20 rules,
 #                 1-2 match each event, webhooks to the sink), RULES_URLS_ALLOW_HTTP=true, RULES_URLS_ALLOWED_PRIVATE=127.0.0.1 (the sink is on loopback), production profile
-#       ingest    the same jar and rules with every filter narrowed by "subjectEndsWith: /bench-no-match", so no rule
+#       ingest    the same jar and rules with every filter narrowed by "subjectEndsWith: -bench-no-match", so no rule
 #                 matches (port 28081): the ingest path alone (key check, parse, in-flight dedupe, channel, rule
 #                 evaluation, ledger record, 200), which is what perf-reliability section 6.1 G1/G2 measure
+#       ingest-before, service-before  with BENCH_APP_BEFORE=DIR: the same two variants on the build in DIR (ports
+#                 28082, 28083), started and pinned the same way, for after/before ratios in one run
 #  5. Warm-up: BENCH_WARMUP seconds of closed-loop load per server (a third at each payload size).
 #  6. Throughput: closed loop (wrk, 1 thread, BENCH_CONNS connections), BENCH_MEASURE seconds per payload size and
-#     server, BENCH_REPS repetitions interleaved (baseline, service, ingest, baseline, ...); median and spread.
+#     server, BENCH_REPS repetitions interleaved (baseline, parse, service, ingest, [service-before, ingest-before,]
+#     baseline, ...); median and spread. Each run's start and end (epoch ms) are kept in results.tsv for 6b.
+#  6b. JFR (BENCH_JFR, default "ingest": the ingest variants; 1: the service variants too; 0: none): each such server
+#     records from its start (settings=profile) and the recording is dumped with jcmd after the throughput runs;
+#     bench/load/JfrSummary.java then reads only the measured runs' windows and reports bytes allocated per event
+#     (sum of jdk.ObjectAllocationSample weights / events answered), and the share of the event loops' samples spent
+#     in the channel hand-off (SmallRye Reactive Messaging) and context propagation (SmallRye Context Propagation),
+#     plus SERVER-jfr-top.txt (hottest frames, our methods by inclusive share).
 #  7. Latency: constant rate at half the baseline's median maximum at 1 event per request (bench/load/OpenLoop.java,
 #     latency from each request's intended send time, HdrHistogram), BENCH_LAT_WARMUP + BENCH_LAT seconds per
 #     server and repetition, interleaved; then the same at BENCH_LOW_RATE (1,000) requests/s, a rate every server
 #     sustains, for information.
-#  8. Prints the table (bench/load/Report.java) with ratios service/baseline and PASS/MISS per target; everything
+#  8. Prints the table (bench/load/Report.java) with ratios to the bare and to the parse-only baseline, after/before
+#     ratios with issue 14's targets when BENCH_APP_BEFORE is set, and PASS/MISS per target; everything
 #     (raw results, server logs, the machine) is kept in target/bench/run-<time>/.
 #  9. Event Hubs ingest (BENCH_KAFKA=0 skips it, BENCH_KAFKA_ONLY=1 runs only the sink and this): the test broker
 #     (support.KafkaBroker through bench/kafka-local.sh, plaintext on 127.0.0.1, pinned to CPU 0 with the load tools),
@@ -50,9 +68,10 @@
 # Environment (defaults of the full run): BENCH_WARMUP=60 BENCH_MEASURE=8 BENCH_REPS=3 BENCH_LAT_WARMUP=5
 # BENCH_LAT=10 BENCH_LOW_RATE=1000 BENCH_STARTS=3 BENCH_CONNS="1:16 10:16 100:8" (connections per payload size: 100 events x 8
 # connections stays below the service's 1,000 events in flight, above which it answers 503 by design)
-# BENCH_JFR=1 records a JFR profile of the service's and the ingest variant's measured phase (service.jfr, ingest.jfr) into the run directory; BENCH_APP=DIR runs
-# another build of the service (a target/quarkus-app directory), e.g. for before/after figures;
-# BENCH_SERVERS="baseline service ingest" chooses the servers (baseline must be first: it sets the rate);
+# BENCH_JFR (see 6b; the recordings are kept as SERVER.jfr in the run directory); BENCH_APP=DIR runs
+# another build of the service (a target/quarkus-app directory); BENCH_APP_BEFORE=DIR adds the before build (A/B);
+# BENCH_SERVERS="baseline parse service ingest" (plus "service-before ingest-before" with BENCH_APP_BEFORE) chooses
+# the servers (baseline must be first: it sets the rate);
 # BENCH_SERVICE_OPTS adds JVM options to the service and ingest processes (e.g. -XX:+UseG1GC).
 # Event Hubs (step 9): BENCH_KAFKA=1 BENCH_KAFKA_ONLY=0 BENCH_KAFKA_EVENTS=100000 BENCH_KAFKA_REPS=2 BENCH_KAFKA_TIMEOUT=900
 # (seconds per drain); BENCH_QUICK=1 makes it 20,000 events, one repetition.
@@ -78,9 +97,16 @@ LAT=${BENCH_LAT:-10}
 STARTS=${BENCH_STARTS:-3}
 CONNS=${BENCH_CONNS:-"1:16 10:16 100:8"}
 SIZES="1 10 100"
-SERVERS=${BENCH_SERVERS:-baseline service ingest}
 APP=${BENCH_APP:-target/quarkus-app}
-read -r SVC_PORT INGEST_PORT BASE_PORT SINK_PORT <<< "${BENCH_PORTS:-28080 28081 28090 28099}"
+APP_BEFORE=${BENCH_APP_BEFORE:-}
+if [ -n "$APP_BEFORE" ]; then
+  SERVERS=${BENCH_SERVERS:-baseline parse service-before service ingest-before ingest}
+else
+  SERVERS=${BENCH_SERVERS:-baseline parse service ingest}
+fi
+JFR=${BENCH_JFR:-ingest}
+read -r SVC_PORT INGEST_PORT BASE_PORT SINK_PORT PARSE_PORT BEFORE_INGEST_PORT BEFORE_SVC_PORT <<< "${BENCH_PORTS:-28080 28081 28090 28099}"
+: "${PARSE_PORT:=28091}" "${BEFORE_INGEST_PORT:=28082}" "${BEFORE_SVC_PORT:=28083}"
 HEAP=-Xmx128m
 KEY=bench-key
 LOAD_CPU=0
@@ -100,13 +126,17 @@ if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get install -y -qq wrk >/dev/null 2>&1 || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null; }
 fi
-for port in $SVC_PORT $INGEST_PORT $BASE_PORT $SINK_PORT; do
+for port in $SVC_PORT $INGEST_PORT $BASE_PORT $SINK_PORT $PARSE_PORT $BEFORE_INGEST_PORT $BEFORE_SVC_PORT; do
   if ss -ltn 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$port\$"; then die "port $port is in use"; fi
 done
 if [ ! -f "$APP/quarkus-run.jar" ]; then
   [ "$APP" = target/quarkus-app ] || die "$APP/quarkus-run.jar is missing"
   say "building the service (./mvnw -B -ntp -q package -DskipTests)"
   ./mvnw -B -ntp -q package -DskipTests
+fi
+if [ -n "$APP_BEFORE" ]; then
+  [ -f "$APP_BEFORE/quarkus-run.jar" ] || die "BENCH_APP_BEFORE: $APP_BEFORE/quarkus-run.jar is missing (build the before commit with ./mvnw -o -B -q package -DskipTests)"
+  case $APP_BEFORE in /*) ;; *) APP_BEFORE=$ROOT/$APP_BEFORE ;; esac
 fi
 
 RUN=target/bench/run-$(date +%Y%m%d-%H%M%S)
@@ -116,7 +146,7 @@ RESULTS=$RUN/results.tsv
 LIB=$APP/lib/main
 CP=$(ls $LIB/io.vertx.vertx-core-*.jar $LIB/io.netty.netty-*.jar $LIB/org.hdrhistogram.HdrHistogram-*.jar \
   $LIB/com.fasterxml.jackson.core.jackson-*.jar | tr '\n' ':')target/bench/classes
-javac -nowarn -d target/bench/classes -cp "$CP" bench/baseline/BareServer.java bench/load/*.java
+javac -nowarn -d target/bench/classes -cp "$CP" bench/baseline/*.java bench/load/*.java
 FIX=src/test/resources/testdata/events/eventgrid
 java -cp "$CP" Bodies "$RUN/bodies" 1,10,100 $FIX/RunCompleted.json $FIX/RunStatusChanged.json \
   $FIX/ModelRegistered.json $FIX/ModelDeployed.json $FIX/DatasetDriftDetected.json
@@ -125,7 +155,8 @@ java -cp "$CP" Bodies "$RUN/bodies" 1,10,100 $FIX/RunCompleted.json $FIX/RunStat
 # and the run directory sees a write for every log line.
 mkdir -p "$RUN/rules-service" "$RUN/rules-ingest"
 sed "s|http://127.0.0.1:28099/|http://127.0.0.1:$SINK_PORT/|" bench/rules.yaml > "$RUN/rules-service/rules.yaml"
-sed 's|^    filter:$|    filter:\n      subjectEndsWith: /bench-no-match|' "$RUN/rules-service/rules.yaml" > "$RUN/rules-ingest/rules.yaml"
+# (No slash in it: the rules lint refuses a suffix no subject format can end with, e.g. "/x" after models/{name}:{version}.)
+sed 's|^    filter:$|    filter:\n      subjectEndsWith: -bench-no-match|' "$RUN/rules-service/rules.yaml" > "$RUN/rules-ingest/rules.yaml"
 FIRST_BODY=$(sed -E 's/"id": *"[^"]*"/"id":"@ID@"/' $FIX/RunStatusChanged.json | tr -d '\n')
 
 # ---- processes: every one we start is remembered and ended on exit ---------------------------------------------
@@ -153,19 +184,31 @@ start_server() {
     baseline)
       taskset -c "$cpus" java $HEAP $extra -cp "$CP" BareServer $BASE_PORT >"$log" 2>&1 &
       ;;
-    service)
-      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-service/rules.yaml RULES_URLS_ALLOW_HTTP=true RULES_URLS_ALLOWED_PRIVATE=127.0.0.1 QUARKUS_HTTP_PORT=$SVC_PORT \
-        taskset -c "$cpus" java $HEAP ${BENCH_SERVICE_OPTS:-} $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
+    parse)
+      taskset -c "$cpus" java $HEAP $extra -cp "$CP" ParseServer $PARSE_PORT >"$log" 2>&1 &
       ;;
-    ingest)
-      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-ingest/rules.yaml RULES_URLS_ALLOW_HTTP=true RULES_URLS_ALLOWED_PRIVATE=127.0.0.1 QUARKUS_HTTP_PORT=$INGEST_PORT \
-        taskset -c "$cpus" java $HEAP ${BENCH_SERVICE_OPTS:-} $extra -jar "$APP/quarkus-run.jar" >"$log" 2>&1 &
+    *)
+      local app=$APP rules=service
+      case $name in *-before) app=$APP_BEFORE ;; esac
+      case $name in ingest*) rules=ingest ;; esac
+      INGEST_AUTH_KEYS=$KEY RULES_PATH=$ROOT/$RUN/rules-$rules/rules.yaml RULES_URLS_ALLOW_HTTP=true RULES_URLS_ALLOWED_PRIVATE=127.0.0.1 QUARKUS_HTTP_PORT=$(port_of "$name") \
+        taskset -c "$cpus" java $HEAP ${BENCH_SERVICE_OPTS:-} $extra -jar "$app/quarkus-run.jar" >"$log" 2>&1 &
       ;;
   esac
   STARTED_PID=$!
   PIDS+=("$STARTED_PID")
 }
-port_of() { case $1 in baseline) echo $BASE_PORT ;; service) echo $SVC_PORT ;; *) echo $INGEST_PORT ;; esac; }
+port_of() {
+  case $1 in
+    baseline) echo $BASE_PORT ;; parse) echo $PARSE_PORT ;; service) echo $SVC_PORT ;; ingest) echo $INGEST_PORT ;;
+    ingest-before) echo $BEFORE_INGEST_PORT ;; service-before) echo $BEFORE_SVC_PORT ;; *) die "unknown server $1" ;;
+  esac
+}
+# Whether NAME records JFR (BENCH_JFR: 0 none, "ingest" the ingest variants, 1 every service variant).
+jfr_for() {
+  case $1 in baseline|parse) return 1 ;; esac
+  case $JFR in 0) return 1 ;; 1|all) return 0 ;; *) case $1 in ingest*) return 0 ;; *) return 1 ;; esac ;; esac
+}
 
 # Polls POST /events every 10 ms (for at most 60 s) until the first 200; prints "startup_ms rss_kb".
 first_200() {
@@ -271,7 +314,7 @@ fi
 
 # ---- startup and RSS, on both CPUs ------------------------------------------------------------------------------
 for rep in $(seq 1 "$STARTS"); do
-  for name in baseline service; do # the ingest variant is the same jar: its startup is the service's
+  for name in baseline service service-before; do # the ingest variant is the same jar: its startup is the service's
     [[ " $SERVERS " == *" $name "* ]] || continue
     t0=$(date +%s%N)
     start_server $name 0,1 "$RUN/$name-start$rep.log"
@@ -308,8 +351,8 @@ fi
 declare -A PID_OF
 for name in $SERVERS; do
   extra=""
-  if [ "$name" != baseline ] && [ "${BENCH_JFR:-0}" = 1 ]; then
-    extra="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=$ROOT/$RUN/$name.jfr,settings=profile,delay=$((WARMUP + 20))s,duration=$((MEASURE * 3 * REPS))s"
+  if jfr_for "$name"; then
+    extra="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=name=bench,settings=profile"
   fi
   extra="$extra -Xlog:gc:file=$ROOT/$RUN/$name-gc.log"
   t0=$(date +%s%N)
@@ -322,16 +365,18 @@ done
 
 # closed NAME N SECONDS TAG -> one wrk run; appends a result line unless TAG starts with "warm"
 closed() {
-  local name=$1 n=$2 secs=$3 tag=$4 port c line
+  local name=$1 n=$2 secs=$3 tag=$4 port c line t0 t1
   port=$(port_of "$name")
   c=$(conns_for "$n")
+  t0=$(date +%s%3N)
   line=$(taskset -c $LOAD_CPU wrk -t1 -c"$c" -d"${secs}s" --timeout 30s -s bench/load/wrk-events.lua \
     "http://127.0.0.1:$port/events" -- "$RUN/bodies/bodies-$n.txt" "$tag" | grep '^WRK ' || true)
+  t1=$(date +%s%3N)
   [ -n "$line" ] || die "wrk printed no result for $name N=$n"
   echo "$line" >> "$RUN/wrk.log"
   kill -0 "${PID_OF[$name]}" 2>/dev/null || die "$name died (log: $RUN/$name.log)"
   case $tag in warm*) return 0 ;; esac
-  echo -e "closed\t$name\t$n\t$tag\t$c\t$line" >> "$RESULTS"
+  echo -e "closed\t$name\t$n\t$tag\t$c\t$line\t$t0\t$t1" >> "$RESULTS"
   say "$name N=$n: $(echo "$line" | sed -E 's/.*requests=([0-9]+) duration_us=([0-9]+).*status_errors=([0-9]+).*/\1 requests in \2 us, \3 non-2xx/')"
 }
 
@@ -348,6 +393,18 @@ for rep in $(seq 1 "$REPS"); do
   done
 done
 loadavg after-throughput
+
+# JFR of the measured runs (6b): dump each recording now, summarise only the measured windows.
+for name in $SERVERS; do
+  jfr_for "$name" || continue
+  if taskset -c $LOAD_CPU jcmd "${PID_OF[$name]}" JFR.dump name=bench filename="$ROOT/$RUN/$name.jfr" >"$RUN/$name-jcmd.log" 2>&1 \
+    && [ -s "$RUN/$name.jfr" ]; then
+    taskset -c $LOAD_CPU java -Xmx512m -cp "$CP" JfrSummary "$RESULTS" "$name" "$RUN/$name.jfr" "$RUN/$name-jfr-top.txt" >> "$RESULTS" \
+      || say "JFR summary of $name failed"
+  else
+    say "could not dump the JFR recording of $name (see $RUN/$name-jcmd.log)"
+  fi
+done
 
 # Half the baseline's median requests/s at 1 event per request.
 RATE=$(awk -F'\t' '$1=="closed" && $2=="baseline" && $3==1 { split($6, a, " "); for (i in a) { split(a[i], kv, "="); v[kv[1]]=kv[2] }

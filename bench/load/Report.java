@@ -22,6 +22,11 @@ public final class Report {
     static final double MAX_ADDED_P99_MS = 2.0;
     static final double MAX_STARTUP_MS = 2000;
     static final double MAX_RSS_MB = 200;
+    // Issue 14, point 6: the ingest path after the pipeline redesign against the commit before it, in one run.
+    static final double MIN_AFTER_BEFORE_1 = 2.0;
+    static final double MIN_AFTER_BEFORE_100 = 1.5;
+    static final double MAX_HANDOFF_PCT = 10.0;
+    static final double GOAL_PARSE_RATIO = 0.70;
 
     record Closed(String server, int n, double rps, long errors, long p50, long p99, long p999) {
     }
@@ -37,6 +42,8 @@ public final class Report {
         Map<String, long[]> memory = new HashMap<>();
         Map<String, String> load = new LinkedHashMap<>();
         Map<String, String[]> gc = new LinkedHashMap<>();
+        Map<String, Map<Integer, double[]>> alloc = new LinkedHashMap<>(); // server -> n -> [bytes/event, events, samples]
+        Map<String, long[]> handoff = new LinkedHashMap<>(); // server -> [loop, channel, context, ours, other]
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             String[] f = line.split("\t");
             switch (f[0]) {
@@ -62,6 +69,10 @@ public final class Report {
                 case "memory" -> memory.put(f[1], new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
                 case "load" -> load.put(f[1], f[2] + " " + f[3] + " " + f[4]);
                 case "gc" -> gc.put(f[1], f);
+                case "alloc" -> alloc.computeIfAbsent(f[1], k -> new TreeMap<>()).put(Integer.parseInt(f[2]),
+                        new double[] {Double.parseDouble(f[3]), Double.parseDouble(f[5]), Double.parseDouble(f[6])});
+                case "handoff" -> handoff.put(f[1], new long[] {Long.parseLong(f[2]), Long.parseLong(f[3]),
+                        Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6])});
                 default -> {
                 }
             }
@@ -73,10 +84,13 @@ public final class Report {
             }
         });
         List<String> others = servers.stream().filter(x -> !x.equals("baseline")).toList();
+        List<String> services = others.stream().filter(x -> !x.equals("parse")).toList();
         StringBuilder out = new StringBuilder();
         out.append("\n== Ingest benchmark: the service against a bare Vert.x server, same run ==\n");
         out.append("   service: 20 rules, 1-2 match each event, webhook actions to a local sink (the answer waits for them)\n");
         out.append("   ingest:  the same service and rules, no rule matching (key check, parse, dedupe, rules, ledger, 200)\n");
+        out.append("   parse:   the parse-only baseline (Jackson tree of the body, each event's id/type/subject/data, a small JSON answer)\n");
+        out.append("   *-before: the same variants on the build of BENCH_APP_BEFORE, interleaved in the same run\n");
         for (String m : Files.readAllLines(Path.of(args[1]))) {
             out.append("   ").append(m).append('\n');
         }
@@ -89,7 +103,7 @@ public final class Report {
             if (b.isEmpty()) {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "  %3d event(s)/request  %-8s %-30s%n", n, "baseline", spread(b, 0)));
+            out.append(String.format(Locale.ROOT, "  %3d event(s)/request  %-14s %-30s%n", n, "baseline", spread(b, 0)));
             for (String server : others) {
                 List<Double> s = rps(closed, server, n);
                 if (s.isEmpty()) {
@@ -97,16 +111,95 @@ public final class Report {
                 }
                 double ratio = median(s) / median(b);
                 ratios.computeIfAbsent(server, k -> new TreeMap<>()).put(n, ratio);
-                out.append(String.format(Locale.ROOT, "  %3d event(s)/request  %-8s %-30s ratio %.3f   events/s %s%n", n,
+                out.append(String.format(Locale.ROOT, "  %3d event(s)/request  %-14s %-30s ratio %.3f   events/s %s%n", n,
                         server, spread(s, 0), ratio, spread(s.stream().map(x -> x * n).toList(), 0)));
             }
+        }
+        if (servers.contains("parse")) {
+            out.append(String.format(Locale.ROOT, "%nAgainst the parse-only baseline (long-term goal of issue 14: %.2fx at the ingest path), "
+                    + "ratio = median / parse median:%n", GOAL_PARSE_RATIO));
+            for (int n : new int[] {1, 10, 100}) {
+                List<Double> p = rps(closed, "parse", n);
+                if (p.isEmpty()) {
+                    continue;
+                }
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %3d event(s)/request  parse %,.0f/s (%.3fx baseline):", n,
+                        median(p), ratios.getOrDefault("parse", Map.of()).getOrDefault(n, Double.NaN)));
+                for (String server : services) {
+                    List<Double> s = rps(closed, server, n);
+                    if (!s.isEmpty()) {
+                        row.append(String.format(Locale.ROOT, "  %s %.3fx", server, median(s) / median(p)));
+                    }
+                }
+                out.append(row).append('\n');
+            }
+        }
+        List<String> befores = services.stream().filter(x -> x.endsWith("-before")).toList();
+        List<String[]> abTargets = new ArrayList<>();
+        if (!befores.isEmpty()) {
+            out.append("\nAfter / before (same run, same CPU; ratio of median requests/s, which at a fixed payload size is also "
+                    + "the ratio of events/s):\n");
+            for (String before : befores) {
+                String after = before.substring(0, before.length() - "-before".length());
+                for (int n : new int[] {1, 10, 100}) {
+                    List<Double> a = rps(closed, after, n);
+                    List<Double> b = rps(closed, before, n);
+                    if (a.isEmpty() || b.isEmpty()) {
+                        continue;
+                    }
+                    double r = median(a) / median(b);
+                    out.append(String.format(Locale.ROOT, "  %-8s %3d event(s)/request  after %,10.0f/s  before %,10.0f/s  after/before %.2fx"
+                            + "  (events/s %,.0f vs %,.0f)%n", after, n, median(a), median(b), r, median(a) * n, median(b) * n));
+                    if (after.equals("ingest") && n == 1) {
+                        abTargets.add(new String[] {"ingest path: requests/s at 1 event/request >= " + MIN_AFTER_BEFORE_1 + "x before",
+                                String.valueOf(r), String.valueOf(MIN_AFTER_BEFORE_1)});
+                    }
+                    if (after.equals("ingest") && n == 100) {
+                        abTargets.add(new String[] {"ingest path: events/s at 100 events/request >= " + MIN_AFTER_BEFORE_100 + "x before",
+                                String.valueOf(r), String.valueOf(MIN_AFTER_BEFORE_100)});
+                    }
+                }
+            }
+        }
+        if (!alloc.isEmpty() || !handoff.isEmpty()) {
+            out.append("\nJFR of the measured runs (bench/load/JfrSummary.java): bytes allocated per event = sum of "
+                    + "jdk.ObjectAllocationSample weights (all threads) / events answered in the server's measured windows:\n");
+            alloc.forEach((server, byN) -> {
+                StringBuilder row = new StringBuilder(String.format("  %-14s", server));
+                byN.forEach((n, v) -> row.append(String.format(Locale.ROOT, "  %3d/request: %,7.0f B/event (%,.0f events, %.0f samples)",
+                        n, v[0], v[1], v[2])));
+                out.append(row).append('\n');
+            });
+            for (String before : alloc.keySet().stream().filter(x -> x.endsWith("-before")).toList()) {
+                String after = before.substring(0, before.length() - "-before".length());
+                Map<Integer, double[]> a = alloc.get(after);
+                if (a == null) {
+                    continue;
+                }
+                StringBuilder row = new StringBuilder(String.format("  %-14s", after + " after/before"));
+                alloc.get(before).forEach((n, v) -> {
+                    if (a.containsKey(n) && v[0] > 0) {
+                        row.append(String.format(Locale.ROOT, "  %3d/request: %.2fx", n, a.get(n)[0] / v[0]));
+                    }
+                });
+                out.append(row).append('\n');
+            }
+            out.append("  Event loops' samples: channel hand-off (SmallRye Reactive Messaging) and context propagation "
+                    + "(SmallRye Context Propagation), by the first of our or those frameworks' frames from the top of the stack:\n");
+            handoff.forEach((server, v) -> {
+                double total = Math.max(1, v[0]);
+                out.append(String.format(Locale.ROOT, "  %-14s %6d samples: channel %.1f %%, context propagation %.1f %%, together "
+                        + "%.1f %%; our code %.1f %%; the rest (netty, Vert.x, RESTEasy, JDK) %.1f %%%n", server, v[0],
+                        100 * v[1] / total, 100 * v[2] / total, 100 * (v[1] + v[2]) / total, 100 * v[3] / total,
+                        100 * v[4] / total));
+            });
         }
         out.append("\nLatency under that closed loop (wrk; not corrected for coordinated omission), median of runs, ms:\n");
         for (int n : new int[] {1, 10, 100}) {
             for (String server : servers) {
                 List<Closed> cs = closed.stream().filter(c -> c.server.equals(server) && c.n == n).toList();
                 if (!cs.isEmpty()) {
-                    out.append(String.format(Locale.ROOT, "  %3d event(s) %-8s p50 %8.2f  p99 %8.2f  p99.9 %8.2f%n", n, server,
+                    out.append(String.format(Locale.ROOT, "  %3d event(s) %-14s p50 %8.2f  p99 %8.2f  p99.9 %8.2f%n", n, server,
                             ms(median(cs.stream().map(c -> (double) c.p50).toList())),
                             ms(median(cs.stream().map(c -> (double) c.p99).toList())),
                             ms(median(cs.stream().map(c -> (double) c.p999).toList()))));
@@ -178,7 +271,18 @@ public final class Report {
         }
 
         out.append("\nTargets (2 cores, JVM):\n");
-        for (String server : others) {
+        for (String[] t : abTargets) {
+            double min = Double.parseDouble(t[2]);
+            target(out, t[0], Double.parseDouble(t[1]), x -> x >= min, "%.2fx");
+        }
+        for (String server : handoff.keySet()) {
+            long[] v = handoff.get(server);
+            if (!server.endsWith("-before")) {
+                target(out, server + ": JFR share of channel hand-off + context propagation <= " + MAX_HANDOFF_PCT + " %",
+                        100.0 * (v[1] + v[2]) / Math.max(1, v[0]), x -> x <= MAX_HANDOFF_PCT, "%.1f %%");
+            }
+        }
+        for (String server : services) {
             Map<Integer, Double> r = ratios.getOrDefault(server, Map.of());
             target(out, server + ": throughput at 1 event/request >= " + MIN_RATIO_1 + "x baseline", r.get(1),
                     x -> x >= MIN_RATIO_1, "%.3fx");

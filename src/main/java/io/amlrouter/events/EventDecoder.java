@@ -11,8 +11,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -25,12 +27,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class EventDecoder {
 
     private final ObjectMapper mapper;
+    /** Reads one value where the parser stands, leaving what follows to the caller (no trailing-content check). */
+    private final ObjectReader valueReader;
     private final JsonLimits limits;
     private final MlEventMapper typed;
 
     public EventDecoder(JsonLimits limits, MlEventMapper typed) {
+        this(limits, typed, limits.newMapper());
+    }
+
+    /** With the mapper {@code limits.newMapper()} made (a test counts the parsers it creates). */
+    EventDecoder(JsonLimits limits, MlEventMapper typed, ObjectMapper mapper) {
         this.limits = limits;
-        this.mapper = limits.newMapper();
+        this.mapper = mapper;
+        this.valueReader = mapper.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.typed = typed;
     }
 
@@ -58,27 +68,18 @@ public final class EventDecoder {
         return decode(body, format, true);
     }
 
+    /** A delivery's events as trees, each with its text as received (null where it could not be sliced out). */
+    record Parsed(boolean array, List<JsonNode> items, List<String> texts) {
+    }
+
     private List<Inbound> decode(byte[] body, BodyFormat format, boolean allowReserved) throws EventDecodingException {
-        JsonNode root = parse(body);
-        List<JsonNode> items;
-        if (root.isArray()) {
-            if (root.isEmpty()) {
-                throw new EventDecodingException(new Defect("body", "the array holds no event"));
-            }
-            if (root.size() > limits.maxEvents()) {
-                throw new EventDecodingException(new Defect("body",
-                        "the array holds " + root.size() + " events; at most " + limits.maxEvents() + " are accepted"));
-            }
-            items = new ArrayList<>(root.size());
-            root.forEach(items::add);
-        } else if (root.isObject()) {
-            items = List.of(root);
-        } else {
-            throw new EventDecodingException(new Defect("body",
-                    "expected a JSON array of events or one event object, got " + kind(root)));
+        Parsed parsed = onePass(body);
+        if (parsed == null) {
+            parsed = twoPasses(body);
         }
-        boolean array = root.isArray();
-        List<String> texts = eventTexts(body, items.size());
+        boolean array = parsed.array();
+        List<JsonNode> items = parsed.items();
+        List<String> texts = parsed.texts();
         List<Defect> defects = new ArrayList<>();
         List<Inbound> out = new ArrayList<>(items.size());
         Map<String, Integer> firstIndexById = new HashMap<>();
@@ -114,6 +115,80 @@ public final class EventDecoder {
             throw new EventDecodingException(defects);
         }
         return out;
+    }
+
+    /**
+     * A well-formed delivery of at most {@code maxEvents} events in one tokenizing pass: each event is read into its
+     * tree where it stands, and its text is sliced out of the body between the offsets of its braces. Null for
+     * anything else (not JSON, an empty or too long array, a scalar, trailing content, a limit passed, ...): the
+     * delivery then goes through {@link #twoPasses}, which names the defect exactly as before.
+     */
+    Parsed onePass(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try (JsonParser p = mapper.createParser(body)) {
+            JsonToken t = p.nextToken();
+            Parsed parsed;
+            if (t == JsonToken.START_OBJECT) {
+                long start = p.currentTokenLocation().getByteOffset();
+                JsonNode item = valueReader.readTree(p);
+                parsed = new Parsed(false, List.of(item), java.util.Collections.singletonList(slice(body, start,
+                        p.currentLocation().getByteOffset())));
+            } else if (t == JsonToken.START_ARRAY) {
+                List<JsonNode> items = new ArrayList<>();
+                List<String> texts = new ArrayList<>();
+                for (t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                    if (t == null || items.size() == limits.maxEvents()) {
+                        return null;
+                    }
+                    long start = p.currentTokenLocation().getByteOffset();
+                    JsonNode item = valueReader.readTree(p);
+                    items.add(item);
+                    texts.add(t == JsonToken.START_OBJECT ? slice(body, start, p.currentLocation().getByteOffset()) : null);
+                }
+                if (items.isEmpty()) {
+                    return null;
+                }
+                parsed = new Parsed(true, items, texts);
+            } else {
+                return null;
+            }
+            return p.nextToken() == null ? parsed : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The text between two byte offsets when it is one object's, else null. */
+    private static String slice(byte[] body, long start, long end) {
+        if (start < 0 || end > body.length || end - start < 2 || body[(int) start] != '{' || body[(int) end - 1] != '}') {
+            return null;
+        }
+        return new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+    }
+
+    /** The delivery parsed whole (naming its defects), then each event's text sliced out by a second pass. */
+    Parsed twoPasses(byte[] body) throws EventDecodingException {
+        JsonNode root = parse(body);
+        List<JsonNode> items;
+        if (root.isArray()) {
+            if (root.isEmpty()) {
+                throw new EventDecodingException(new Defect("body", "the array holds no event"));
+            }
+            if (root.size() > limits.maxEvents()) {
+                throw new EventDecodingException(new Defect("body",
+                        "the array holds " + root.size() + " events; at most " + limits.maxEvents() + " are accepted"));
+            }
+            items = new ArrayList<>(root.size());
+            root.forEach(items::add);
+        } else if (root.isObject()) {
+            items = List.of(root);
+        } else {
+            throw new EventDecodingException(new Defect("body",
+                    "expected a JSON array of events or one event object, got " + kind(root)));
+        }
+        return new Parsed(root.isArray(), items, eventTexts(body, items.size()));
     }
 
     /** Parses bytes into a tree under this decoder's limits. */
@@ -179,11 +254,7 @@ public final class EventDecoder {
     private static String slice(JsonParser p, byte[] body) throws IOException {
         long start = p.currentTokenLocation().getByteOffset();
         p.skipChildren();
-        long end = p.currentLocation().getByteOffset();
-        if (start < 0 || end > body.length || end - start < 2 || body[(int) start] != '{' || body[(int) end - 1] != '}') {
-            return null;
-        }
-        return new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+        return slice(body, start, p.currentLocation().getByteOffset());
     }
 
     private static String skip(JsonParser p) throws IOException {

@@ -12,6 +12,7 @@ import io.amlrouter.ledger.RuleVerdict;
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.RuleSet;
 import io.amlrouter.rules.filter.FilterResult;
+import io.amlrouter.rules.filter.FilterTarget;
 
 /**
  * What the router records about an event for the history: the rules' verdicts (which matched, and for each other rule
@@ -29,23 +30,57 @@ public final class RoutingRecord {
     public record Verdicts(List<Rule> matched, List<RuleVerdict> explanation) {
     }
 
+    /**
+     * The verdicts that are the same for every event, made once per rule set: each rule's "matched" and "another event
+     * type" (most of an event's verdicts), so recording them allocates nothing per rule and the ledger holds one copy.
+     * One slot: the rule set in force is the one asked about, until a reload.
+     */
+    private record Constant(RuleSet set, RuleVerdict[] matched, RuleVerdict[] otherType) {
+        static Constant of(RuleSet set) {
+            List<Rule> rules = set.rules();
+            RuleVerdict[] matched = new RuleVerdict[rules.size()];
+            RuleVerdict[] otherType = new RuleVerdict[rules.size()];
+            for (int i = 0; i < rules.size(); i++) {
+                matched[i] = RuleVerdict.match(rules.get(i).name());
+                otherType[i] = RuleVerdict.mismatch(rules.get(i).name(), OTHER_TYPE, null);
+            }
+            return new Constant(set, matched, otherType);
+        }
+    }
+
+    private static final String OTHER_TYPE = "includedEventTypes";
+    private static volatile Constant constant;
+
     private RoutingRecord() {
+    }
+
+    private static Constant constant(RuleSet set) {
+        Constant c = constant;
+        if (c == null || c.set() != set) {
+            c = Constant.of(set);
+            constant = c;
+        }
+        return c;
     }
 
     public static Verdicts evaluate(RuleSet set, MlEvent event) {
         JsonNode raw = event.raw();
+        FilterTarget target = FilterTarget.of(raw); // type, subject and data looked up once for all rules
+        Constant verdicts = constant(set);
+        List<Rule> rules = set.rules();
         List<Rule> matched = null;
-        List<RuleVerdict> explanation = new ArrayList<>(set.rules().size());
-        for (Rule rule : set.rules()) {
-            String part = rule.filter().firstFailingPart(raw);
+        List<RuleVerdict> explanation = new ArrayList<>(rules.size());
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i);
+            String part = rule.filter().firstFailingPart(target);
             if (part == null) {
                 if (matched == null) {
                     matched = new ArrayList<>(2);
                 }
                 matched.add(rule);
-                explanation.add(RuleVerdict.match(rule.name()));
-            } else if (part.equals("includedEventTypes")) {
-                explanation.add(RuleVerdict.mismatch(rule.name(), part, null));
+                explanation.add(verdicts.matched()[i]);
+            } else if (part.equals(OTHER_TYPE)) {
+                explanation.add(verdicts.otherType()[i]);
             } else {
                 FilterResult result = rule.filter().explain(raw);
                 String reason = result instanceof FilterResult.NotMatched n ? n.mismatch().reason() : null;

@@ -7,6 +7,7 @@ import java.util.List;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.Workspace;
 import io.amlrouter.rules.diagnostics.Violation;
+import io.amlrouter.rules.filter.FilterTarget;
 import io.amlrouter.rules.guard.Silence;
 
 /**
@@ -53,8 +54,9 @@ public record RuleSet(String version, Instant loadedAt, String source, List<Rule
     /** The rules whose filter matches the event, in file order. */
     public List<Rule> matching(MlEvent event) {
         List<Rule> out = null;
+        FilterTarget target = FilterTarget.of(event.raw()); // type, subject and data looked up once for all rules
         for (Rule rule : rules) {
-            if (rule.filter().matches(event.raw())) {
+            if (rule.filter().matches(target)) {
                 if (out == null) {
                     out = new ArrayList<>(2);
                 }

@@ -46,6 +46,10 @@ final class AdvancedFilter {
         return evaluate(key.resolve(event));
     }
 
+    boolean matches(FilterTarget event) {
+        return evaluate(key.resolve(event));
+    }
+
     private boolean evaluate(JsonNode value) {
         if (test == null) {
             boolean nullOrMissing = value == null || value.isNull();

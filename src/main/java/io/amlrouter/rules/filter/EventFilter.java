@@ -18,8 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class EventFilter {
 
-    private static final FilterKey EVENT_TYPE = FilterKey.eventType();
-    private static final FilterKey SUBJECT = FilterKey.subject();
+    static final FilterKey EVENT_TYPE = FilterKey.eventType();
+    static final FilterKey SUBJECT = FilterKey.subject();
     private static final EventFilter MATCH_ALL = new EventFilter("", null, null, null, false, List.of(), List.of());
 
     private final String location;
@@ -32,6 +32,14 @@ public final class EventFilter {
     private final boolean subjectCaseSensitive;
     private final AdvancedFilter[] advancedFilters;
     private final EventFilter[] anyOf;
+    // The parts firstFailingPart names, made once (not concatenated per event).
+    private final String typePart;
+    private final String subjectBeginsPart;
+    private final String subjectEndsPart;
+    private final String anyOfPart;
+    // The subject filters as JSON string literals, for the reasons of near misses (the history records one per event).
+    private final String subjectBeginsWithQuoted;
+    private final String subjectEndsWithQuoted;
 
     /**
      * @param location prefix of this filter's parts in explanations: {@code ""} at the top, {@code "anyOf[0]."} for a
@@ -53,6 +61,12 @@ public final class EventFilter {
         this.subjectEndsWithShown = subjectEndsWith;
         this.advancedFilters = advancedFilters.toArray(AdvancedFilter[]::new);
         this.anyOf = anyOf.toArray(EventFilter[]::new);
+        this.typePart = location + "includedEventTypes";
+        this.subjectBeginsPart = location + "subjectBeginsWith";
+        this.subjectEndsPart = location + "subjectEndsWith";
+        this.anyOfPart = location + "anyOf";
+        this.subjectBeginsWithQuoted = subjectBeginsWith == null ? null : Texts.quote(subjectBeginsWith);
+        this.subjectEndsWithQuoted = subjectEndsWith == null ? null : Texts.quote(subjectEndsWith);
     }
 
     private static String subjectFilter(String value, boolean caseSensitive) {
@@ -69,10 +83,18 @@ public final class EventFilter {
 
     /** Whether {@code event} (one raw event object, either schema) passes this filter. */
     public boolean matches(JsonNode event) {
-        if (eventTypes != null && !typeMatches(EVENT_TYPE.resolve(event))) {
+        return matches(FilterTarget.of(event));
+    }
+
+    /**
+     * Whether the event passes this filter; the event type, subject and {@code data} it reads are looked up once per
+     * {@code event}, whatever number of filters it goes through.
+     */
+    public boolean matches(FilterTarget event) {
+        if (eventTypes != null && !typeMatches(event.type())) {
             return false;
         }
-        if ((subjectBeginsWith != null || subjectEndsWith != null) && !subjectMatches(SUBJECT.resolve(event))) {
+        if ((subjectBeginsWith != null || subjectEndsWith != null) && !subjectMatches(event.subject())) {
             return false;
         }
         for (AdvancedFilter filter : advancedFilters) {
@@ -98,16 +120,21 @@ public final class EventFilter {
      * is built. The router records it for every rule (the history's explanation).
      */
     public String firstFailingPart(JsonNode event) {
-        if (eventTypes != null && !typeMatches(EVENT_TYPE.resolve(event))) {
-            return location + "includedEventTypes";
+        return firstFailingPart(FilterTarget.of(event));
+    }
+
+    /** {@link #firstFailingPart(JsonNode)}, reading what {@code event} has already looked up. */
+    public String firstFailingPart(FilterTarget event) {
+        if (eventTypes != null && !typeMatches(event.type())) {
+            return typePart;
         }
         if (subjectBeginsWith != null || subjectEndsWith != null) {
-            JsonNode subject = SUBJECT.resolve(event);
+            JsonNode subject = event.subject();
             if (!subjectMatches(subject)) {
                 boolean beginsFails = subjectBeginsWith != null && (subject == null || !subject.isTextual()
                         || !subject.textValue().regionMatches(!subjectCaseSensitive, 0, subjectBeginsWith, 0,
                                 subjectBeginsWith.length()));
-                return location + (beginsFails ? "subjectBeginsWith" : "subjectEndsWith");
+                return beginsFails ? subjectBeginsPart : subjectEndsPart;
             }
         }
         for (AdvancedFilter filter : advancedFilters) {
@@ -123,7 +150,7 @@ public final class EventFilter {
                 return null;
             }
         }
-        return location + "anyOf";
+        return anyOfPart;
     }
 
     /** Like {@link #matches}, but says which part failed and why. Slower; meant for the dry run. */
@@ -214,14 +241,15 @@ public final class EventFilter {
                         subjectBeginsWith.length()));
         String part = beginsFails ? "subjectBeginsWith" : "subjectEndsWith";
         String written = beginsFails ? subjectBeginsWithShown : subjectEndsWithShown;
+        String quoted = beginsFails ? subjectBeginsWithQuoted : subjectEndsWithQuoted;
         String verb = beginsFails ? "begin with " : "end with ";
         String reason;
         if (subject == null) {
-            reason = "the event has no subject; " + part + " " + Texts.quote(written) + " never matches it";
+            reason = "the event has no subject; " + part + " " + quoted + " never matches it";
         } else if (!subject.isTextual()) {
             reason = "subject is " + Texts.describe(subject) + ", not a string; " + part + " never matches it";
         } else {
-            reason = "subject " + Texts.json(subject) + " does not " + verb + Texts.quote(written)
+            reason = "subject " + Texts.json(subject) + " does not " + verb + quoted
                     + (subjectCaseSensitive ? " (case-sensitive)" : " (case-insensitive)");
         }
         return new Mismatch(location + part, "subject", null, List.of(written), subject, subject == null, reason,

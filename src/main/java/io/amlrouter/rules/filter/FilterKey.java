@@ -41,6 +41,9 @@ sealed interface FilterKey permits FilterKey.Attribute, FilterKey.DataPath {
     /** The value at this key in {@code event}, or {@code null} when it is missing. */
     JsonNode resolve(JsonNode event);
 
+    /** The same as {@code resolve(target.raw())}, reusing what {@code target} has already looked up. */
+    JsonNode resolve(FilterTarget target);
+
     /** The key for the event type, as {@code includedEventTypes} compares it. */
     static FilterKey eventType() {
         return Attribute.of("eventType", ATTRIBUTES.get("eventtype"));
@@ -59,14 +62,27 @@ sealed interface FilterKey permits FilterKey.Attribute, FilterKey.DataPath {
     final class Attribute implements FilterKey {
         private final String text;
         private final FieldName[] names;
+        /** The attribute {@link FilterTarget} holds under the same names: "eventtype", "subject", or null. */
+        private final String shared;
 
-        private Attribute(String text, FieldName[] names) {
+        private Attribute(String text, FieldName[] names, String shared) {
             this.text = text;
             this.names = names;
+            this.shared = shared;
         }
 
         static Attribute of(String text, List<String> names) {
-            return new Attribute(text, names.stream().map(FieldName::new).toArray(FieldName[]::new));
+            String shared = names.equals(ATTRIBUTES.get("eventtype")) ? "eventtype"
+                    : names.equals(ATTRIBUTES.get("subject")) ? "subject" : null;
+            return new Attribute(text, names.stream().map(FieldName::new).toArray(FieldName[]::new), shared);
+        }
+
+        @Override
+        public JsonNode resolve(FilterTarget target) {
+            if (shared == null) {
+                return resolve(target.raw());
+            }
+            return shared.equals("eventtype") ? target.type() : target.subject();
         }
 
         @Override
@@ -102,7 +118,7 @@ sealed interface FilterKey permits FilterKey.Attribute, FilterKey.DataPath {
 
     /** {@code data} or {@code data.a.b.c}: walks objects; any step through a missing or non-object node is missing. */
     final class DataPath implements FilterKey {
-        private static final FieldName DATA = new FieldName("data");
+        static final FieldName DATA = new FieldName("data");
 
         private final String text;
         private final FieldName[] segments;
@@ -119,7 +135,16 @@ sealed interface FilterKey permits FilterKey.Attribute, FilterKey.DataPath {
 
         @Override
         public JsonNode resolve(JsonNode event) {
-            JsonNode node = DATA.lookup(event);
+            return walk(DATA.lookup(event));
+        }
+
+        @Override
+        public JsonNode resolve(FilterTarget target) {
+            return walk(target.data());
+        }
+
+        private JsonNode walk(JsonNode data) {
+            JsonNode node = data;
             for (int i = 0; i < segments.length && node != null; i++) {
                 node = segments[i].lookup(node);
             }

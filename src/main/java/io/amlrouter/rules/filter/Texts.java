@@ -37,6 +37,29 @@ final class Texts {
      * levels, {@code StreamWriteConstraints}) shows as {@code […]} or {@code {…}}.
      */
     static String json(JsonNode node) {
+        if (node.isTextual()) {
+            return quotedCut(node.textValue());
+        }
+        return written(node);
+    }
+
+    /**
+     * {@link #json} of a string value without a generator (the explained history's near misses show the subject or a
+     * data string for many events). Escaping is per character, so the literal of the first {@link #MAX_SHOWN}
+     * characters is the start of the whole literal: the same text as the generator's, cut at the same place.
+     */
+    private static String quotedCut(String text) {
+        boolean cut = text.length() > MAX_SHOWN;
+        StringBuilder literal = new StringBuilder(MAX_SHOWN + 8).append('"');
+        JsonStringEncoder.getInstance().quoteAsString(cut ? text.substring(0, MAX_SHOWN) : text, literal);
+        if (!cut) {
+            literal.append('"');
+        }
+        return literal.length() > MAX_SHOWN ? literal.substring(0, MAX_SHOWN - 1) + "…" : literal.toString();
+    }
+
+    /** {@link #json} written by Jackson's generator, for any value. */
+    static String written(JsonNode node) {
         Cut out = new Cut();
         try (JsonGenerator generator = JSON.createGenerator(out)) {
             JSON.writeTree(generator, node);
