@@ -40,8 +40,9 @@ import io.restassured.path.json.JsonPath;
  * The Event Hubs ingest against a real Kafka broker ({@link EventHubsKafkaResource}, in this JVM) and a webhook
  * target over HTTPS (WireMock): commit after effect, in order, and dead letters past the retry budget. All
  * records go to one partition, so "the records behind" are the same partition's later offsets. The failing
- * record's target is {@code test-webhook-breaker} (the WireMock server by IP: its own circuit breaker), the
- * healthy ones' {@code test-webhook-flaky} (by name).
+ * record's target is {@code test-webhook-breaker} (the WireMock server by name), the healthy ones'
+ * {@code test-webhook-other-origin} (by IP): another origin, so another circuit breaker, which the failing target's
+ * failures in the same test cannot open.
  */
 @QuarkusTest
 @TestProfile(EventHubsDeadLetterTest.WithKafka.class)
@@ -112,7 +113,7 @@ class EventHubsDeadLetterTest {
     List<ObjectNode> healthy(int n) {
         List<ObjectNode> events = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            ObjectNode e = ActionTestSupport.runCompleted("webhook-flaky");
+            ObjectNode e = ActionTestSupport.runCompleted("webhook-other-origin");
             stubs.add(wm().stubFor(post(urlPathEqualTo("/hooks/flaky")).withRequestBody(containing(run(e)))
                     .willReturn(ok())));
             events.add(e);
