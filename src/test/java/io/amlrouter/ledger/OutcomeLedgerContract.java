@@ -35,6 +35,18 @@ abstract class OutcomeLedgerContract {
      */
     abstract List<OutcomeLedger> clients(int n);
 
+    /** The time the ledger under test reads: the records and instants the tests make are taken from it. */
+    abstract Instant now();
+
+    /**
+     * Lets {@code d} pass for the ledger under test: a test clock moves on at once; a store that expires its keys
+     * itself in real time (Redis) is waited for.
+     */
+    abstract void pass(Duration d) throws InterruptedException;
+
+    /** A little more than nothing: added to a lease or a retention to be past it (Redis expires by the millisecond). */
+    static final Duration JUST = Duration.ofMillis(50);
+
     OutcomeLedger ledger() {
         return ledger(1000, Duration.ofHours(25));
     }
@@ -47,8 +59,8 @@ abstract class OutcomeLedgerContract {
         return uni.await().atMost(TIMEOUT);
     }
 
-    static EventRecord seen(String id, String outcome, String... rules) {
-        Instant now = Instant.now();
+    EventRecord seen(String id, String outcome, String... rules) {
+        Instant now = now();
         return new EventRecord(id, "Microsoft.MachineLearningServices.RunStatusChanged", "experiments/x/runs/1",
                 "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w", now, now,
                 1, List.of(rules), outcome, "{\"id\":\"" + id + "\",\"data\":{\"runStatus\":\"Failed\"}}");
@@ -58,7 +70,7 @@ abstract class OutcomeLedgerContract {
     void aFirstClaimIsGrantedAndHoldsTheActionForItsLease() {
         OutcomeLedger ledger = ledger();
         ActionKey key = new ActionKey(id(), "mail-failed-runs", 0);
-        Instant before = Instant.now();
+        Instant before = now();
         Claim first = await(ledger.claim(key, "email", LEASE));
         assertThat(first).isInstanceOf(Claim.Granted.class);
         ActionRecord r = first.record();
@@ -67,7 +79,7 @@ abstract class OutcomeLedgerContract {
         assertThat(r.state()).isEqualTo(ActionState.CLAIMED);
         assertThat(r.attempts()).isEqualTo(1);
         assertThat(r.owner()).isNotBlank();
-        assertThat(r.leaseUntil()).isBetween(before.plus(LEASE).minusSeconds(1), Instant.now().plus(LEASE).plusSeconds(1));
+        assertThat(r.leaseUntil()).isBetween(before.plus(LEASE).minusSeconds(1), now().plus(LEASE).plusSeconds(1));
 
         Claim second = await(ledger.claim(key, "email", LEASE));
         assertThat(second).isInstanceOf(Claim.HeldElsewhere.class);
@@ -135,9 +147,10 @@ abstract class OutcomeLedgerContract {
     void aClaimWhoseLeaseLapsedCanBeTakenAgain() throws InterruptedException {
         OutcomeLedger ledger = ledger();
         ActionKey key = new ActionKey(id(), "rule-a", 0);
-        assertThat(await(ledger.claim(key, "email", Duration.ofMillis(300)))).isInstanceOf(Claim.Granted.class);
+        Duration lease = Duration.ofMillis(300);
+        assertThat(await(ledger.claim(key, "email", lease))).isInstanceOf(Claim.Granted.class);
         assertThat(await(ledger.claim(key, "email", LEASE))).isInstanceOf(Claim.HeldElsewhere.class);
-        Thread.sleep(600);
+        pass(lease.plus(JUST));
         Claim retaken = await(ledger.claim(key, "email", LEASE));
         assertThat(retaken).isInstanceOf(Claim.Granted.class);
         assertThat(retaken.record().attempts()).isEqualTo(2);
@@ -216,7 +229,7 @@ abstract class OutcomeLedgerContract {
         String id = id();
         await(ledger.eventSeen(seen(id, "routed", "mail-failed-runs")));
         EventHistory first = await(ledger.event(id)).orElseThrow();
-        Thread.sleep(5);
+        pass(Duration.ofMillis(5));
         await(ledger.eventSeen(seen(id, "routed", "mail-failed-runs", "mail-drift")));
         EventHistory h = await(ledger.event(id)).orElseThrow();
 
@@ -265,7 +278,7 @@ abstract class OutcomeLedgerContract {
             String id = id();
             ids.add(id);
             await(ledger.eventSeen(seen(id, "no-rule-matched")));
-            Thread.sleep(3);
+            pass(Duration.ofMillis(3));
         }
         assertThat(await(ledger.recent(10))).extracting(h -> h.event().id())
                 .containsExactly(ids.get(4), ids.get(3), ids.get(2));
@@ -279,9 +292,9 @@ abstract class OutcomeLedgerContract {
         String older = id();
         String newer = id();
         await(ledger.eventSeen(seen(older, "routed")));
-        Thread.sleep(3);
+        pass(Duration.ofMillis(3));
         await(ledger.eventSeen(seen(newer, "routed")));
-        Thread.sleep(3);
+        pass(Duration.ofMillis(3));
         await(ledger.eventSeen(seen(older, "routed")));
         assertThat(await(ledger.recent(2))).extracting(h -> h.event().id()).containsExactly(newer, older);
         assertThat(await(ledger.size())).isEqualTo(2L);
@@ -289,14 +302,15 @@ abstract class OutcomeLedgerContract {
 
     @Test
     void entriesAreForgottenAfterTheRetention() throws InterruptedException {
-        OutcomeLedger ledger = ledger(1000, Duration.ofMillis(400));
+        Duration retention = Duration.ofMillis(400);
+        OutcomeLedger ledger = ledger(1000, retention);
         String id = id();
         await(ledger.eventSeen(seen(id, "routed", "r")));
         ActionKey key = new ActionKey(id, "r", 0);
         await(ledger.claim(key, "email", Duration.ofMillis(100)));
         await(ledger.succeeded(key, null, "sent"));
         assertThat(await(ledger.event(id))).isPresent();
-        Thread.sleep(900);
+        pass(retention.plus(JUST));
         assertThat(await(ledger.event(id))).isEmpty();
         assertThat(await(ledger.action(key))).isEmpty();
         assertThat(await(ledger.recent(10))).isEmpty();
@@ -329,7 +343,7 @@ abstract class OutcomeLedgerContract {
     @Test
     void openWatchesAreKeptReplacedAndClosedOldestFirst() {
         OutcomeLedger ledger = ledger(1000, Duration.ofMillis(300));
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         ActionKey older = new ActionKey(id(), "deploy-approved-models", 0);
         ActionKey newer = new ActionKey(id(), "deploy-approved-models", 0);
         Watch first = new Watch(older, "amlOnlineDeployment", "https://management.azure.com/op/1",
@@ -351,12 +365,13 @@ abstract class OutcomeLedgerContract {
 
     @Test
     void aWatchOutlivesTheRetentionOfTheHistory() throws InterruptedException {
-        OutcomeLedger ledger = ledger(1000, Duration.ofMillis(300));
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Duration retention = Duration.ofMillis(300);
+        OutcomeLedger ledger = ledger(1000, retention);
+        Instant now = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         Watch watch = new Watch(new ActionKey(id(), "r", 0), "amlOnlineDeployment", "https://op", java.util.Map.of(),
                 now, now.plusSeconds(3600));
         await(ledger.saveWatch(watch));
-        Thread.sleep(600);
+        pass(retention.plus(JUST));
         assertThat(await(ledger.openWatches())).containsExactly(watch);
     }
 
@@ -369,13 +384,13 @@ abstract class OutcomeLedgerContract {
         return DigestGroup.of("mail-failed-steps", 0, key, WAIT, INTERVAL);
     }
 
-    static GroupEntry entry(String eventId) {
+    GroupEntry entry(String eventId) {
         return new GroupEntry(new ActionKey(eventId, "mail-failed-steps", 0), "{\"id\":\"" + eventId + "\"}",
-                Instant.now());
+                now());
     }
 
-    static Instant in(Duration d) {
-        return Instant.now().plus(d);
+    Instant in(Duration d) {
+        return now().plus(d);
     }
 
     @Test
@@ -387,8 +402,8 @@ abstract class OutcomeLedgerContract {
             assertThat(await(ledger.groupAdd(g, entry(e), 100))).isEqualTo(g);
         }
         assertThat(await(ledger.groupedEvents())).isEqualTo(3);
-        assertThat(await(ledger.dueGroups(Instant.now(), 10))).isEmpty();
-        assertThat(await(ledger.takeGroup(g.id(), LEASE, Instant.now()))).isEmpty();
+        assertThat(await(ledger.dueGroups(now(), 10))).isEmpty();
+        assertThat(await(ledger.takeGroup(g.id(), LEASE, now()))).isEmpty();
         assertThat(await(ledger.dueGroups(in(WAIT.plusSeconds(5)), 10))).containsExactly(g.id());
 
         GroupBatch batch = await(ledger.takeGroup(g.id(), LEASE, in(WAIT.plusSeconds(5)))).orElseThrow();
@@ -434,7 +449,7 @@ abstract class OutcomeLedgerContract {
         assertThat(await(ledger.groupedEvents())).isEqualTo(2);
 
         await(ledger.groupRetry(g.id(), batch.seq(), Duration.ZERO));
-        GroupBatch again = await(ledger.takeGroup(g.id(), LEASE, Instant.now().plusSeconds(1))).orElseThrow();
+        GroupBatch again = await(ledger.takeGroup(g.id(), LEASE, now().plusSeconds(1))).orElseThrow();
         assertThat(again.seq()).isEqualTo(batch.seq());
         assertThat(again.entries()).map(e -> e.key().eventId()).containsExactly(one);
 
@@ -461,13 +476,15 @@ abstract class OutcomeLedgerContract {
     }
 
     @Test
-    void aLapsedGroupLeaseLetsAnotherReplicaTakeTheSameBatch() {
+    void aLapsedGroupLeaseLetsAnotherReplicaTakeTheSameBatch() throws InterruptedException {
         List<OutcomeLedger> replicas = clients(2);
         DigestGroup g = group("lease-" + id());
         await(replicas.get(0).groupAdd(g, entry(id()), 100));
         Instant due = in(WAIT.plusSeconds(5));
-        GroupBatch taken = await(replicas.get(0).takeGroup(g.id(), Duration.ofMillis(300), due)).orElseThrow();
+        Duration lease = Duration.ofMillis(300);
+        GroupBatch taken = await(replicas.get(0).takeGroup(g.id(), lease, due)).orElseThrow();
         assertThat(await(replicas.get(1).takeGroup(g.id(), LEASE, due))).isEmpty();
+        pass(lease.plus(JUST));
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         java.util.Optional<GroupBatch> retaken = java.util.Optional.empty();
         while (retaken.isEmpty() && System.nanoTime() < deadline) {
@@ -499,7 +516,7 @@ abstract class OutcomeLedgerContract {
     void aRateLimitAdmitsAtMostMaxPerSlidingWindowAndDecidesEachActionOnce() {
         OutcomeLedger ledger = ledger();
         String bucket = "retrain-on-drift/0/" + id();
-        Instant t0 = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant t0 = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         ActionKey first = new ActionKey(id(), "retrain-on-drift", 0);
         ActionKey second = new ActionKey(id(), "retrain-on-drift", 0);
         ActionKey third = new ActionKey(id(), "retrain-on-drift", 0);
@@ -523,7 +540,7 @@ abstract class OutcomeLedgerContract {
     void aRateLimitHoldsUnderConcurrentClaimsFromSeveralClients() throws Exception {
         List<OutcomeLedger> clients = clients(4);
         String bucket = "r/0/" + id();
-        Instant now = Instant.now();
+        Instant now = now();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -591,7 +608,7 @@ abstract class OutcomeLedgerContract {
     @Test
     void silencesAreStoredListedAndExpired() {
         List<OutcomeLedger> replicas = clients(2);
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         SilenceRecord active = silence(id(), now.minusSeconds(60), now.plusSeconds(3600));
         SilenceRecord pending = silence(id(), now.plusSeconds(3600), now.plusSeconds(7200));
         await(replicas.get(0).saveSilence(active));
@@ -613,7 +630,7 @@ abstract class OutcomeLedgerContract {
     @Test
     void aSilenceEndedLongerThanTheRetentionAgoIsForgotten() {
         OutcomeLedger ledger = ledger(1000, Duration.ofHours(1));
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         SilenceRecord old = silence(id(), now.minusSeconds(3 * 3600), now.minusSeconds(3600 + 60));
         SilenceRecord recent = silence(id(), now.minusSeconds(3 * 3600), now.minusSeconds(60));
         await(ledger.saveSilence(old));
@@ -625,9 +642,9 @@ abstract class OutcomeLedgerContract {
      * An event for the search tests: ids that sort in the order they are made (a store may order events seen in the
      * same millisecond by id), with a run id, models and an explanation.
      */
-    static EventRecord searchable(String id, String type, String subject, String runId, List<String> models,
+    EventRecord searchable(String id, String type, String subject, String runId, List<String> models,
             String outcome, String... rules) {
-        Instant now = Instant.now();
+        Instant now = now();
         List<RuleVerdict> explanation = new ArrayList<>();
         for (String rule : rules) {
             explanation.add(RuleVerdict.match(rule));
@@ -764,9 +781,9 @@ abstract class OutcomeLedgerContract {
         String p = id() + "-";
         String run = "Microsoft.MachineLearningServices.RunStatusChanged";
         await(ledger.eventSeen(searchable(p + "1", run, "s", "r", List.of(), "no-rule-matched")));
-        Thread.sleep(20);
-        Instant between = Instant.now();
-        Thread.sleep(20);
+        pass(Duration.ofMillis(20));
+        Instant between = now();
+        pass(Duration.ofMillis(20));
         await(ledger.eventSeen(searchable(p + "2", run, "s", "r", List.of(), "no-rule-matched")));
         HistoryQuery all = HistoryQuery.newest(10);
         assertThat(ids(await(ledger.search(all.withRange(between, null))))).containsExactly(p + "2");

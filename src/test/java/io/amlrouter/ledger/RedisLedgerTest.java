@@ -71,6 +71,18 @@ class RedisLedgerTest extends OutcomeLedgerContract {
         return connect("replica-a", maxEvents, retention);
     }
 
+    /** Redis expires keys (leases, retention) itself, in real time: the tests' time is the real one. */
+    @Override
+    java.time.Instant now() {
+        return java.time.Instant.now();
+    }
+
+    /** Waits {@code d}: Redis's own expiry (PEXPIRE) is what the contract's time tests check here. */
+    @Override
+    void pass(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+
     @Override
     List<OutcomeLedger> clients(int n) {
         newPrefix();
@@ -115,8 +127,9 @@ class RedisLedgerTest extends OutcomeLedgerContract {
         OutcomeLedger a = replicas.get(0);
         OutcomeLedger b = replicas.get(1);
         ActionKey key = new ActionKey(id(), "r", 0);
-        await(a.claim(key, "email", Duration.ofMillis(200)));
-        Thread.sleep(400);
+        Duration lease = Duration.ofMillis(200);
+        await(a.claim(key, "email", lease));
+        pass(lease.plus(JUST));
         assertThat(await(b.claim(key, "email", LEASE))).isInstanceOf(Claim.Granted.class);
         // a's lease had lapsed; its late transient failure must not make b's running action look idle
         await(a.failedTransiently(key, "timed out"));

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
+import io.amlrouter.support.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -36,15 +37,28 @@ class ResilientLedgerTest extends OutcomeLedgerContract {
     final AtomicBoolean down = new AtomicBoolean();
     final List<String> written = new CopyOnWriteArrayList<>();
 
+    /** The contract's time: the in-memory store's clock, moved on by the tests. */
+    final TestClock clock = TestClock.at(java.time.Instant.parse("2026-03-14T08:00:00.123Z"));
+
     @Override
     OutcomeLedger ledger(int maxEvents, Duration retention) {
-        return new ResilientLedger(new InMemoryLedger(maxEvents, retention, Clock.systemUTC(), "replica-a"), monitor,
+        return new ResilientLedger(new InMemoryLedger(maxEvents, retention, clock, "replica-a"), monitor,
                 Duration.ofMinutes(2));
     }
 
     @Override
     List<OutcomeLedger> clients(int n) {
         return Collections.nCopies(n, ledger());
+    }
+
+    @Override
+    java.time.Instant now() {
+        return clock.instant();
+    }
+
+    @Override
+    void pass(Duration d) {
+        clock.advance(d);
     }
 
     /** The store, unreachable while {@link #down}: every call fails as a refused connection does. */

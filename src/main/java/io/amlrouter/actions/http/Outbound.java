@@ -26,7 +26,8 @@ import io.vertx.core.VertxException;
 /**
  * Runs outbound calls with the same discipline for every action: a timeout per attempt, retries with
  * exponential backoff and jitter that honour {@code Retry-After} within a total budget, and a
- * SmallRye Fault Tolerance circuit breaker per target (ARM, or a webhook's origin). Answers are
+ * SmallRye Fault Tolerance circuit breaker per target (ARM, or a webhook's origin), named after the target (e.g.
+ * {@code webhook https://hooks.contoso.com}) so {@code CircuitBreakerMaintenance} can read or reset it. Answers are
  * sorted once: 2xx succeed; 408, 409, 429 and 5xx are retried, then unavailable (transient); other
  * 3xx/4xx are rejected (permanent). Timeouts and connection errors are retried like 5xx; a target whose
  * address may not be reached ({@link AddressRefused}) is refused at once (permanent). Each retry is
@@ -132,6 +133,7 @@ public class Outbound {
         return Guard.create()
                 .withDescription("outbound " + target)
                 .withCircuitBreaker()
+                .name(target)
                 .requestVolumeThreshold(cb.requestVolumeThreshold())
                 .failureRatio(cb.failureRatio())
                 .delay(cb.delay().toMillis(), ChronoUnit.MILLIS)

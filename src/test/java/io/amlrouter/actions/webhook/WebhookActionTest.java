@@ -33,6 +33,8 @@ import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.support.WireMockResource;
 import io.amlrouter.support.WireMockStubs;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.inject.Inject;
 
 /**
@@ -160,8 +162,11 @@ class WebhookActionTest {
                 .isEqualTo(20);
         ActionRecord refused = record(ledger, key(last, "test-webhook-breaker", 0)).orElseThrow();
         assertThat(refused.state()).isEqualTo(ActionState.PENDING);
-        assertThat(refused.lastError()).isEqualTo("webhook https://127.0.0.1:" + wm.httpsPort()
-                + ": circuit breaker for webhook https://127.0.0.1:" + wm.httpsPort()
+        assertThat(refused.lastError()).isEqualTo("webhook https://localhost:" + wm.httpsPort()
+                + ": circuit breaker for webhook https://localhost:" + wm.httpsPort()
                 + " is open after repeated failures");
+        // The breaker is named after its target, so tests (support.ClosedCircuitBreakers) and operators can reset it.
+        assertThat(CircuitBreakerMaintenance.get().currentState("webhook https://localhost:" + wm.httpsPort()))
+                .isEqualTo(CircuitBreakerState.OPEN);
     }
 }
