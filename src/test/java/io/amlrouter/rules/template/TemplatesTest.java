@@ -14,8 +14,8 @@ import io.amlrouter.events.Inbound;
 import io.amlrouter.events.JsonLimits;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.MlEventMapper;
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.Violation;
 import io.amlrouter.support.TestData;
 
 class TemplatesTest {
