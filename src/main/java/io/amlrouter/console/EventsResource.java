@@ -199,6 +199,7 @@ public class EventsResource {
                     .data("rulesChanged", recorded && !rules.current().version().equals(h.event().rulesVersion()))
                     .data("decodable", decoded.isPresent())
                     .data("actions", actions).data("replayable", replayable)
+                    .data("silencedBy", h.event().silencedBy())
                     .data("payload", Views.prettyText(json, h.event().raw()))
                     .data("notice", notice).data("replayResult", replayResult);
             return Pages.ok(page);

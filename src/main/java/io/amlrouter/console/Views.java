@@ -62,6 +62,10 @@ public final class Views {
         if ("workspace-not-allowed".equals(e.outcome())) {
             return "unmatched: workspace not allowed";
         }
+        if ("silenced".equals(e.outcome())) {
+            return e.silencedBy().isEmpty() ? "matched: silenced" : "matched: silenced by " + String.join(", ",
+                    e.silencedBy());
+        }
         List<String> parts = new ArrayList<>();
         long dead = count(h, ActionState.FAILED);
         long failed = h.actions().stream().filter(a -> a.state() == ActionState.PENDING && a.lastError() != null).count();
@@ -75,6 +79,14 @@ public final class Views {
         }
         if (pending > 0) {
             parts.add(pending + " pending");
+        }
+        long limited = count(h, ActionState.LIMITED);
+        if (limited > 0) {
+            parts.add(limited + " over its rate limit (not run)");
+        }
+        long grouped = count(h, ActionState.GROUPED);
+        if (grouped > 0) {
+            parts.add(grouped + " grouped into a digest");
         }
         return parts.isEmpty() ? "matched: done" : "matched: " + String.join(", ", parts);
     }

@@ -152,6 +152,55 @@ class ConsolePageTest {
         browser.keep("why-unmatched");
     }
 
+    /**
+     * The issue's "done when": why a given run's failure did not mail, from the run id alone. The run failed and
+     * "mail-failed-runs" matched it, but a silence held its mail: the list and the event say so, and name the silence.
+     */
+    @Test
+    void aFailedRunThatDidNotMailIsFoundByItsRunIdAndTheSilenceThatHeldItIsShown() {
+        String run = "train_" + UUID.randomUUID();
+        String comment = "GPU quota maintenance " + UUID.randomUUID();
+        String silence = given().header("Authorization", "Bearer test-admin-key").contentType("application/json")
+                .body("""
+                        {"filter": {"subjectEndsWith": "/runs/%s"}, "endsAt": "%s", "comment": "%s",
+                         "createdBy": "oncall@contoso.com"}
+                        """.formatted(run, java.time.Instant.now().plus(Duration.ofHours(1)), comment))
+                .post("/silences").then().statusCode(201).extract().path("id");
+        ObjectNode event = EventFixtures.fresh("eventgrid/RunStatusChanged.json");
+        ObjectNode data = EventFixtures.data(event);
+        data.put("runId", run);
+        data.put("runStatus", "Failed");
+        event.put("subject", "experiments/" + data.get("experimentId").asText() + "/runs/" + run);
+        Events.Delivery d = Events.of(event);
+        given().queryParam("key", "test-key-1").contentType("application/json; charset=utf-8").body(d.body())
+                .post("/events").then().statusCode(200);
+        try {
+            signIn();
+            browser.type("Run id", run);
+            browser.press("Search");
+            List<WebElement> rows = browser.driver.findElements(By.cssSelector("table.events tbody tr"));
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).getText()).contains("matched: silenced by " + silence).contains(run);
+            browser.keep("search-failed-run");
+            browser.follow(rows.get(0).findElement(By.cssSelector("a.event-link")).getText());
+
+            assertThat(browser.heading()).isEqualTo("Event " + d.id());
+            assertThat(browser.driver.findElement(By.id("event-outcome")).getText())
+                    .isEqualTo("matched: silenced by " + silence);
+            assertThat(browser.row("table.verdicts", "mail-failed-runs").get(1)).isEqualTo("matched");
+            assertThat(browser.driver.findElement(By.id("no-actions")).getText()).isEqualTo("No action was run for "
+                    + "this event: the silence " + silence + " stopped its actions.");
+            browser.keep("why-no-mail");
+            browser.follow(silence);
+            assertThat(browser.heading()).isEqualTo("Silences");
+            assertThat(browser.driver.findElement(By.id("silence-" + silence)).getText()).contains(comment)
+                    .contains("oncall@contoso.com");
+        } finally {
+            given().header("Authorization", "Bearer test-admin-key").delete("/silences/" + silence).then()
+                    .statusCode(200);
+        }
+    }
+
     @Test
     void aDeadLetterIsReplayedOnceItsReceiverIsFixed() {
         // The chat webhook refuses the post (400): the action is dead-lettered.

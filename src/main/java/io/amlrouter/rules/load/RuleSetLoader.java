@@ -220,7 +220,10 @@ public final class RuleSetLoader {
                 limits));
     }
 
-    /** The event types a filter lets through: its includedEventTypes, or the union of every anyOf group's. */
+    /**
+     * The event types a filter lets through: its includedEventTypes, or the union of every anyOf group's (open when a
+     * group names a type we do not know, else any type when a group does not limit them).
+     */
     static TemplateScope scopeOf(JsonNode filter) {
         List<String> types = types(filter);
         if (!types.isEmpty()) {
@@ -231,14 +234,16 @@ public final class RuleSetLoader {
             return TemplateScope.ANY;
         }
         List<String> union = new ArrayList<>();
+        boolean any = false;
         for (JsonNode group : anyOf) {
             TemplateScope s = scopeOf(group);
-            if (!s.isKnown()) {
-                return TemplateScope.ANY;
+            if (s.open()) {
+                return TemplateScope.OPEN;
             }
+            any |= !s.isKnown();
             union.addAll(s.types());
         }
-        return TemplateScope.of(union);
+        return any ? TemplateScope.ANY : TemplateScope.of(union);
     }
 
     private static List<String> types(JsonNode filter) {

@@ -214,7 +214,7 @@ public final class FilterLint {
                         + scalars.get(0).type().describe() + ", with no members, so " + consequence);
             } else {
                 d.error(path + ".key", quote(key) + " is not a data field of " + scope.describe() + ", so "
-                        + consequence + keyHint(member, segments, scope));
+                        + consequence + keyHint(member, segments, scope, "data."));
             }
             return scope;
         }
@@ -244,8 +244,11 @@ public final class FilterLint {
         return String.join(" or ", fields.stream().map(f -> f.type().describe()).distinct().toList());
     }
 
-    /** "did you mean" for a data key: a near name in the user's casing, a map ending so, or the type that has it. */
-    private static String keyHint(String member, String[] segments, Scope scope) {
+    /**
+     * "did you mean" for a data key: a near name in the user's casing, a map ending so, or the type that has it.
+     * {@code segments} are the key's, from {@code data}; suggestions are shown as {@code prefix} and the key after it.
+     */
+    static String keyHint(String member, String[] segments, Scope scope, String prefix) {
         String rest = segments.length > 2 ? "." + String.join(".", List.of(segments).subList(2, segments.length)) : "";
         List<DataField> fields = new ArrayList<>();
         scope.known().forEach(t -> t.data().forEach(f -> {
@@ -256,12 +259,12 @@ public final class FilterLint {
         List<String> names = fields.stream().map(DataField::name).toList();
         Optional<String> closest = Suggestions.closest(member, names);
         if (closest.isPresent()) {
-            return "; did you mean " + quote("data." + inCasingOf(member, closest.get()) + rest) + "?";
+            return "; did you mean " + quote(prefix + inCasingOf(member, closest.get()) + rest) + "?";
         }
         String lower = member.toLowerCase(Locale.ROOT);
         List<String> endings = lower.length() < 3 ? List.of() : names.stream()
                 .filter(n -> n.toLowerCase(Locale.ROOT).endsWith(lower))
-                .map(n -> quote("data." + inCasingOf(member, n) + rest)).toList();
+                .map(n -> quote(prefix + inCasingOf(member, n) + rest)).toList();
         if (!endings.isEmpty()) {
             return "; did you mean " + alternatives(endings) + "?";
         }

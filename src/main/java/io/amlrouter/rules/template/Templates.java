@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.schema.AnyTypeDataKeys;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Expression;
 import io.quarkus.qute.HtmlEscaper;
@@ -30,6 +31,9 @@ public final class Templates {
      */
     static final Set<String> ALLOWED_METHODS = Set.of("or", "?:", "orEmpty", "ifTruthy", "size", "isEmpty", "lower",
             "upper", "replaceDisallowed", "truncHash");
+
+    /** Virtual methods that give a missing value a default. */
+    private static final Set<String> DEFAULTS = Set.of("or", "?:", "orEmpty");
 
     private static final Pattern LOOP_ALIAS = Pattern.compile("\\{#(?:for|each)\\s+([A-Za-z_][A-Za-z0-9_]*)\\s+in\\b");
     private static final Pattern LET_ALIAS = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*=");
@@ -156,7 +160,9 @@ public final class Templates {
         }
         String root = names.get(0);
         if (root.equals("event")) {
-            return checkEvent(names, shown, path, scope, d, alreadyWarned || warned) || warned;
+            boolean hasDefault = parts.subList(firstMethod, parts.size()).stream()
+                    .anyMatch(p -> DEFAULTS.contains(p.getName()));
+            return checkEvent(names, shown, hasDefault, path, scope, d, alreadyWarned || warned) || warned;
         }
         if (root.equals("rule")) {
             if (names.size() != 2 || !EventModel.RULE_PROPERTIES.contains(names.get(1))) {
@@ -171,8 +177,8 @@ public final class Templates {
         return warned;
     }
 
-    private boolean checkEvent(List<String> names, String shown, String path, TemplateScope scope, Diagnostics d,
-            boolean alreadyWarned) {
+    private boolean checkEvent(List<String> names, String shown, boolean hasDefault, String path, TemplateScope scope,
+            Diagnostics d, boolean alreadyWarned) {
         if (names.size() == 1) {
             d.error(path, "placeholder " + shown + ": name a property of event: " + EventModel.EVENT_PROPERTIES);
             return false;
@@ -192,7 +198,7 @@ public final class Templates {
                 return false;
             }
             case "data" -> {
-                return checkData(names, shown, path, scope, d, alreadyWarned);
+                return checkData(names, shown, hasDefault, path, scope, d, alreadyWarned);
             }
             case "studioUrl" -> {
                 if (scope.isKnown() && !scope.allHaveStudioUrl()) {
@@ -210,13 +216,23 @@ public final class Templates {
         return false;
     }
 
-    private boolean checkData(List<String> names, String shown, String path, TemplateScope scope, Diagnostics d,
-            boolean alreadyWarned) {
+    private boolean checkData(List<String> names, String shown, boolean hasDefault, String path, TemplateScope scope,
+            Diagnostics d, boolean alreadyWarned) {
         if (names.size() < 3) {
             return false;
         }
+        if (!scope.isKnown() && !scope.open()) {
+            // Any type may come: a key that none of the known types has is likely a mistake. (One that only some have
+            // may be right: the subject and advanced filters may let only those through.)
+            var missing = AnyTypeDataKeys.missing(names.subList(2, names.size()), "event.data.",
+                    hasDefault ? "its default is used for every event" : "the action fails for every event");
+            if (missing.isPresent()) {
+                d.warning(path, "placeholder " + shown + ": " + missing.get());
+                return false;
+            }
+        }
         if (!scope.isKnown()) {
-            if (!alreadyWarned) {
+            if (!alreadyWarned && !hasDefault) {
                 d.warning(path, "placeholder " + shown + " cannot be checked: the rule's filter does not limit "
                         + "includedEventTypes to known event types, so a missing value fails the action at run time");
                 return true;

@@ -205,4 +205,64 @@ class LintTest {
                 }
                 """);
     }
+
+    /** The findings of {@code lint --format json} as "line:column severity rule: message". */
+    static java.util.List<String> located(Run json) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode findings = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.out()).get("findings");
+        java.util.List<String> out = new java.util.ArrayList<>();
+        findings.forEach(f -> out.add(f.get("line").asInt() + ":" + f.get("column").asInt() + " "
+                + f.get("severity").asText() + " " + f.get("rule").asText() + " " + f.get("path").asText() + ": "
+                + f.get("message").asText()));
+        return out;
+    }
+
+    /**
+     * The issue's "done when": a rules file with each never-matching mistake of its first paragraph (a bare type name,
+     * data.tags.stage, data.driftCoeficient, a Number operator on a string, a subject prefix and a suffix no subject
+     * of the type can have) fails lint with a located message for each, and the likely-wrong ones (values: [Failure], a
+     * placeholder reading a data member no type has) are located warnings that fail --strict.
+     */
+    @Test
+    void everyMistakeOfTheIssueIsLocatedAndFailsLint() throws Exception {
+        String runs = "NotStarted, Starting, Provisioning, Preparing, Queued, Running, Finalizing, CancelRequested, "
+                + "Completed, Failed, Canceled, NotResponding, Paused, Unknown";
+        Run json = lint("--format", "json", LINT + "issue-16-mistakes.yaml");
+        assertThat(json.status()).isEqualTo(1);
+        assertThat(located(json)).containsExactly(
+                "5:28 error mail-failed-runs rules[0].filter.includedEventTypes[0]: \"RunStatusChanged\" is not a full "
+                        + "event type name, so it never matches; did you mean "
+                        + "\"Microsoft.MachineLearningServices.RunStatusChanged\"?",
+                "12:37 error mail-prod-models rules[1].filter.advancedFilters[0].key: \"data.tags.stage\" is not a data "
+                        + "field of Microsoft.MachineLearningServices.ModelRegistered, so the filter never matches; did "
+                        + "you mean \"data.modelTags.stage\"?",
+                "19:46 error mail-drift rules[2].filter.advancedFilters[0].key: \"data.driftCoeficient\" is not a data "
+                        + "field of Microsoft.MachineLearningServices.DatasetDriftDetected, so the filter never matches; "
+                        + "did you mean \"data.driftCoefficient\"?",
+                "26:13 error mail-long-runs rules[3].filter.advancedFilters[0].operatorType: NumberGreaterThan compares "
+                        + "numbers, but data.runId is a string, so the filter never matches",
+                "32:7 error mail-fraud-runs rules[4].filter.subjectBeginsWith: no subject of "
+                        + "Microsoft.MachineLearningServices.RunStatusChanged begins with \"models/fraud-gbm\", so the "
+                        + "filter never matches; its subjects are experiments/{experimentId}/runs/{runId}",
+                "38:7 error mail-model-versions rules[5].filter.subjectEndsWith: no subject of "
+                        + "Microsoft.MachineLearningServices.ModelRegistered ends with \"/runs/1\", so the filter never "
+                        + "matches; its subjects are models/{modelName}:{modelVersion}",
+                "45:67 warning mail-run-failures rules[6].filter.advancedFilters[0].values[0]: \"Failure\" is not a "
+                        + "documented value of data.runStatus (" + runs + "); did you mean \"Failed\"?",
+                "51:43 warning mail-every-drift rules[7].actions[0].email.subject: placeholder "
+                        + "{event.data.driftCoeficient}: \"event.data.driftCoeficient\" is not a data field of any event "
+                        + "type, so the action fails for every event; did you mean \"event.data.driftCoefficient\"?");
+        Run text = lint(LINT + "issue-16-mistakes.yaml");
+        assertThat(text.status()).isEqualTo(1);
+        assertThat(text.out()).contains("INVALID " + LINT + "issue-16-mistakes.yaml: 6 violation(s)");
+
+        Run warnings = lint(LINT + "issue-16-likely-wrong.yaml");
+        assertThat(warnings.status()).isZero();
+        assertThat(warnings.out()).contains(
+                "  warning rules[0].filter.advancedFilters[0].values[0]: \"Failure\" is not a documented value",
+                "  warning rules[1].actions[0].email.subject: placeholder {event.data.driftCoeficient}: ");
+        Run strict = lint("--strict", "--format", "json", LINT + "issue-16-likely-wrong.yaml");
+        assertThat(strict.status()).isEqualTo(1);
+        assertThat(located(strict)).hasSize(2).allMatch(f -> f.contains(" warning mail-"));
+    }
 }

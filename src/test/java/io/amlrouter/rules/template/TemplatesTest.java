@@ -15,6 +15,7 @@ import io.amlrouter.events.JsonLimits;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.MlEventMapper;
 import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.Violation;
 import io.amlrouter.support.TestData;
 
 class TemplatesTest {
@@ -122,9 +123,37 @@ class TemplatesTest {
     @Test
     void dataPlaceholdersOfUnrestrictedRulesWarn() {
         Diagnostics d = new Diagnostics();
-        assertThat(TEMPLATES.compile("{event.data.a} {event.data.b}", false, "p", TemplateScope.ANY, d)).isPresent();
+        assertThat(TEMPLATES.compile("{event.data.runId} {event.data.modelName}", false, "p", TemplateScope.ANY, d))
+                .isPresent();
         assertThat(d.errors()).isEmpty();
         assertThat(d.warnings()).hasSize(1);
+    }
+
+    /** A key no known type has, in a rule that may receive any type: a warning per placeholder, with "did you mean". */
+    @Test
+    void aDataKeyNoTypeHasWarnsInAnUnrestrictedRuleButNotInAnOpenOne() {
+        Diagnostics d = new Diagnostics();
+        assertThat(TEMPLATES.compile("{event.data.a} {event.data.RunID} {event.data.RunStatuss ?: 'x'}", false, "p",
+                TemplateScope.ANY, d)).isPresent();
+        assertThat(d.errors()).isEmpty();
+        assertThat(d.warnings()).map(Violation::toString).containsExactly(
+                "p: placeholder {event.data.a}: \"event.data.a\" is not a data field of any event type, so the action "
+                        + "fails for every event; the data fields are " + String.join(", ", allDataFields()),
+                "p: placeholder {event.data.RunID} cannot be checked: the rule's filter does not limit includedEventTypes"
+                        + " to known event types, so a missing value fails the action at run time",
+                "p: placeholder {event.data.RunStatuss.?:('x')}: \"event.data.RunStatuss\" is not a data field of any "
+                        + "event type, so its default is used for every event; did you mean \"event.data.RunStatus\"?");
+        Diagnostics open = new Diagnostics();
+        assertThat(TEMPLATES.compile("{event.data.a ?: 'x'} {event.data.b.c}", false, "p",
+                TemplateScope.of(List.of("Contoso.Training.Finished")), open)).isPresent();
+        assertThat(open.warnings()).map(Violation::toString).containsExactly("p: placeholder {event.data.b.c} cannot be "
+                + "checked: the rule's filter does not limit includedEventTypes to known event types, so a missing value "
+                + "fails the action at run time");
+    }
+
+    private static List<String> allDataFields() {
+        return io.amlrouter.rules.schema.EventCatalog.types().stream().flatMap(t -> t.data().stream())
+                .map(io.amlrouter.rules.schema.DataField::name).distinct().toList();
     }
 
     @Test
