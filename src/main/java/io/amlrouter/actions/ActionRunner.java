@@ -8,22 +8,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import io.amlrouter.deadletter.DeadLetterLog;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.OutcomeLedger;
-import io.amlrouter.observability.ActionMetrics;
-import io.amlrouter.observability.ActionScope;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TraceSpan;
 import io.amlrouter.observability.Tracing;
-import io.amlrouter.rules.DeadLetterLog;
+import io.amlrouter.routing.ActionMetrics;
+import io.amlrouter.routing.ActionResult;
+import io.amlrouter.routing.ActionTask;
+import io.amlrouter.routing.EventObservability;
 import io.amlrouter.rules.action.ActionKind;
-import io.amlrouter.rules.action.ActionTask;
 import io.opentelemetry.context.Scope;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 
@@ -42,6 +47,9 @@ import io.smallrye.mutiny.subscription.Cancellable;
 public class ActionRunner {
 
     private static final Logger LOG = Logger.getLogger(ActionRunner.class);
+
+    /** How long the ledger may take to record the actions cut at the end. */
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
 
     private final OutcomeLedger ledger;
     private final DeadLetterLog deadLetters;
@@ -80,7 +88,7 @@ public class ActionRunner {
         ActionTask task = message.getPayload();
         long start = System.nanoTime();
         metrics.attempt(task.kind(), task.ruleName());
-        TraceSpan span = tracing.startAction(task, message);
+        TraceSpan span = EventObservability.startAction(tracing, task, message);
         try (Scope ignored = span.makeCurrent()) {
             execute(message, task, action, start, span);
         }
@@ -100,7 +108,7 @@ public class ActionRunner {
         run.subscription = execution
                 .onFailure().recoverWithItem(t -> {
                     span.recordException(t);
-                    try (LogContext ignored = LogContext.of(task)) {
+                    try (LogContext ignored = EventObservability.logContext(task)) {
                         LOG.warnf(t, "Action %s (%s) failed unexpectedly; treating it as transient", task.key(),
                                 task.kind().key());
                     }
@@ -129,7 +137,7 @@ public class ActionRunner {
     private Uni<Void> finish(Running run, ActionResult result) {
         ActionTask task = run.task();
         metrics.finished(task.kind(), task.ruleName(), result, run.start);
-        run.span.end(result);
+        EventObservability.end(run.span, result);
         return record(task, result);
     }
 
@@ -158,6 +166,23 @@ public class ActionRunner {
     }
 
     /**
+     * Settles the actions the shutdown cut ({@link #cutUnfinished}), right after the ingest's drain of the
+     * events in flight (priority {@code APPLICATION + 600}) and before the digest flusher stops ({@code + 700}).
+     */
+    void settleCutActions(@Observes @Priority(Interceptor.Priority.APPLICATION + 650) ShutdownEvent event) {
+        if (running() == 0) {
+            return;
+        }
+        try {
+            int settled = cutUnfinished().await().atMost(SETTLE_TIMEOUT);
+            LOG.infof("Settled %d action(s) cut by the shutdown in the ledger", settled);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not record every action cut by the shutdown (%s): their claims lapse after "
+                    + "ledger.claim-lease, then a redelivery runs them again", e.getMessage());
+        }
+    }
+
+    /**
      * Settles every action still running, for a stopping service whose drain time is up: their claims would
      * otherwise hold for the whole lease (a redelivery to another replica gets 503 until it lapses) and then
      * run them again. Per kind ({@link ActionKind.IfCut}): an action that is safe to repeat, or that had not
@@ -179,7 +204,7 @@ public class ActionRunner {
                 subscription.cancel();
             }
             ActionTask task = run.task();
-            try (LogContext ignored = LogContext.of(task)) {
+            try (LogContext ignored = EventObservability.logContext(task)) {
                 LOG.warnf("Stopping: event %s rule %s action %d (%s) was still running after %s: %s", task.key().eventId(),
                         task.ruleName(), task.key().actionIndex(), task.kind().key(), human(after),
                         result instanceof ActionResult.FailedTransiently ? "released, the next delivery runs it"
@@ -213,7 +238,7 @@ public class ActionRunner {
 
     private Uni<Void> record(ActionTask task, ActionResult result) {
         if (result instanceof ActionResult.Succeeded s) {
-            try (LogContext ignored = LogContext.of(task)) {
+            try (LogContext ignored = EventObservability.logContext(task)) {
                 LOG.infof("Event %s rule %s action %d (%s) succeeded%s", task.key().eventId(), task.ruleName(),
                         task.key().actionIndex(), task.kind().key(),
                         s.externalId() == null ? "" : ": " + s.externalId());
@@ -227,7 +252,7 @@ public class ActionRunner {
                     .invoke(() -> deadLetters.record(task.key(), task.kind().key(), p.reason(), task.event()));
         }
         ActionResult.FailedTransiently t = (ActionResult.FailedTransiently) result;
-        try (LogContext ignored = LogContext.of(task)) {
+        try (LogContext ignored = EventObservability.logContext(task)) {
             LOG.warnf("Event %s rule %s action %d (%s) failed transiently, Event Grid will redeliver: %s",
                     task.key().eventId(), task.ruleName(), task.key().actionIndex(), task.kind().key(), t.reason());
         }

@@ -32,7 +32,7 @@ import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.HistoryPage;
 import io.amlrouter.ledger.OutcomeLedger;
-import io.amlrouter.rules.DryRun;
+import io.amlrouter.routing.DryRun;
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.action.RenderedAction;
 import io.amlrouter.rules.load.RuleSetHolder;

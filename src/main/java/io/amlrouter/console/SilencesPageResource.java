@@ -27,10 +27,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.amlrouter.guard.Silence;
 import io.amlrouter.guard.SilenceRequest;
 import io.amlrouter.guard.Silences;
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Violation;
+import io.amlrouter.rules.guard.Silence;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateData;

@@ -1,6 +1,6 @@
 package io.amlrouter.console;
 
-import io.amlrouter.rules.DryRun;
+import io.amlrouter.routing.DryRun;
 import io.amlrouter.rules.load.ReloadError;
 import io.quarkus.qute.TemplateData;
 

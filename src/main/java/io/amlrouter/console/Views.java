@@ -14,7 +14,7 @@ import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.EventRecord;
 import io.amlrouter.ledger.RuleVerdict;
-import io.amlrouter.rules.DryRun;
+import io.amlrouter.routing.DryRun;
 import io.quarkus.qute.TemplateData;
 
 /** What the console's templates show: plain text values, formatted here so the templates only print them. */

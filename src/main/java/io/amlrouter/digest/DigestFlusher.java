@@ -15,6 +15,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import io.amlrouter.deadletter.DeadLetterLog;
 import io.amlrouter.events.BodyFormat;
 import io.amlrouter.events.EventDecoder;
 import io.amlrouter.events.EventDecodingException;
@@ -26,17 +27,16 @@ import io.amlrouter.ledger.GroupBatch;
 import io.amlrouter.ledger.GroupEntry;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
-import io.amlrouter.observability.DigestMetrics;
 import io.amlrouter.observability.LogContext;
-import io.amlrouter.rules.ActionDispatcher;
-import io.amlrouter.rules.DeadLetterLog;
+import io.amlrouter.routing.ActionDispatcher;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.action.ActionKind;
 import io.amlrouter.rules.action.ActionSpec;
-import io.amlrouter.rules.action.ActionTask;
 import io.amlrouter.rules.action.GroupableAction;
 import io.amlrouter.rules.action.RenderedAction;
 import io.amlrouter.rules.digest.DigestConfig;
+import io.amlrouter.rules.digest.DigestMetrics;
 import io.amlrouter.rules.load.RuleSetHolder;
 import io.amlrouter.rules.template.DigestView;
 import io.amlrouter.rules.template.RenderException;

@@ -10,6 +10,8 @@ import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.rules.action.ActionKind;
+import io.amlrouter.rules.action.RateLimit;
+import io.amlrouter.rules.guard.GuardDurations;
 import io.smallrye.mutiny.Uni;
 
 /**

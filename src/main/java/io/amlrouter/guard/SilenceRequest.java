@@ -11,8 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.Violation;
+import io.amlrouter.rules.guard.Silence;
+import io.amlrouter.rules.guard.SilenceParser;
 
 /**
  * A silence asked for through the admin API ({@code POST /silences}) or the console's form: the JSON is read with

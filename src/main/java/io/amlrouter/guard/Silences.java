@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.ledger.SilenceRecord;
+import io.amlrouter.rules.guard.Silence;
+import io.amlrouter.rules.guard.SilenceParser;
 import io.amlrouter.rules.load.RuleSetHolder;
 import io.smallrye.mutiny.Uni;
 

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.amlrouter.events.BodyFormat;
 import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
+import io.amlrouter.rules.guard.Silence;
 import io.amlrouter.security.AdminOnly;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;

@@ -21,6 +21,7 @@ import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventHistory;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.routing.EventObservability;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -93,7 +94,7 @@ public class Replayer {
                 return Uni.createFrom().item(new NotReplayable("the recorded JSON is not one routable event"));
             }
             return ledger.reopenFailed(eventId).chain(reopened -> {
-                try (LogContext ignored = LogContext.of(event.get().event())) {
+                try (LogContext ignored = EventObservability.logContext(event.get().event())) {
                     LOG.infof("Replaying event %s: %d permanently failed action(s) reopened", eventId, reopened);
                 }
                 return publisher.publish(List.of(event.get().event()), deadline).chain(states -> {

@@ -12,10 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.events.EventBus;
 import io.amlrouter.events.MlEvent;
-import io.amlrouter.observability.IngestMetrics;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.routing.EventBus;
+import io.amlrouter.routing.EventObservability;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -72,7 +72,7 @@ public class EventPublisher {
             if (running != null) {
                 metrics.joinedInFlight();
                 if (LOG.isDebugEnabled()) {
-                    try (LogContext ignored = LogContext.of(event)) {
+                    try (LogContext ignored = EventObservability.logContext(event)) {
                         LOG.debugf("Event %s is already being processed; this delivery joins it", event.id());
                     }
                 }
@@ -111,7 +111,7 @@ public class EventPublisher {
         try {
             bus.send(message);
         } catch (RuntimeException e) {
-            try (LogContext ignored = LogContext.of(event)) {
+            try (LogContext ignored = EventObservability.logContext(event)) {
                 LOG.warnf("Could not hand event %s to the router: %s", event.id(), e.getMessage());
             }
             outcome.complete(new Outcome(false, "the router cannot take events now"));

@@ -26,7 +26,6 @@ import io.amlrouter.events.Inbound;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
-import io.amlrouter.observability.IngestMetrics;
 import io.amlrouter.observability.LogContext;
 import io.smallrye.mutiny.Uni;
 

@@ -12,7 +12,6 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.actions.ActionRunner;
 import io.quarkus.runtime.ShutdownEvent;
 
 /**
@@ -21,27 +20,23 @@ import io.quarkus.runtime.ShutdownEvent;
  * answered 503 at the deadline and the action goes on), so this waits, within the same budget counted
  * from the start of shutdown, until no event is in flight. The ledger (Redis client) and the mailer
  * are still open here: shutdown observers run before the extensions close their clients. Actions still
- * running when the budget is spent are settled ({@link ActionRunner#cutUnfinished}), so their claims do
- * not make the redeliveries wait for the lease.
+ * running when the budget is spent are settled right after this by the action runner, which observes the
+ * shutdown itself at the next priority ({@code ActionRunner#settleCutActions}), so their claims do not make
+ * the redeliveries wait for the lease.
  */
 @ApplicationScoped
 class ShutdownDrain {
 
     private static final Logger LOG = Logger.getLogger(ShutdownDrain.class);
 
-    /** How long the ledger may take to record the actions cut at the end. */
-    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(5);
-
     private final IngestState state;
     private final EventPublisher publisher;
-    private final ActionRunner actions;
     private final Optional<Duration> budget;
 
-    ShutdownDrain(IngestState state, EventPublisher publisher, ActionRunner actions,
+    ShutdownDrain(IngestState state, EventPublisher publisher,
             @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> budget) {
         this.state = state;
         this.publisher = publisher;
-        this.actions = actions;
         this.budget = budget;
     }
 
@@ -50,7 +45,6 @@ class ShutdownDrain {
         if (publisher.inFlight() > 0 && budget.isPresent()) {
             drain();
         }
-        settleCutActions();
     }
 
     private void drain() {
@@ -70,19 +64,6 @@ class ShutdownDrain {
                     + "Event Grid redelivers them and the ledger runs only what is still owed", publisher.inFlight());
         } else {
             LOG.info("All events in flight finished");
-        }
-    }
-
-    private void settleCutActions() {
-        if (actions.running() == 0) {
-            return;
-        }
-        try {
-            int settled = actions.cutUnfinished().await().atMost(SETTLE_TIMEOUT);
-            LOG.infof("Settled %d action(s) cut by the shutdown in the ledger", settled);
-        } catch (RuntimeException e) {
-            LOG.warnf("Could not record every action cut by the shutdown (%s): their claims lapse after "
-                    + "ledger.claim-lease, then a redelivery runs them again", e.getMessage());
         }
     }
 }

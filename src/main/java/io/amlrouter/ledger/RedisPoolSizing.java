@@ -2,9 +2,9 @@ package io.amlrouter.ledger;
 
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.ingest.IngestConfig;
 import io.quarkus.redis.client.RedisOptionsCustomizer;
 import io.vertx.redis.client.RedisOptions;
 
@@ -34,8 +34,13 @@ public class RedisPoolSizing implements RedisOptionsCustomizer {
     private final int maxInFlight;
     private final int historyMaxLimit;
 
-    public RedisPoolSizing(IngestConfig ingest, LedgerConfig ledger) {
-        this.maxInFlight = ingest.maxInFlight();
+    /**
+     * @param maxInFlight the ingest's {@code ingest.max-in-flight} (IngestConfig#maxInFlight, same default), read
+     *        by its key: the ledger stands below the ingest and does not import it
+     */
+    public RedisPoolSizing(@ConfigProperty(name = "ingest.max-in-flight", defaultValue = "1000") int maxInFlight,
+            LedgerConfig ledger) {
+        this.maxInFlight = maxInFlight;
         this.historyMaxLimit = ledger.history().maxLimit();
     }
 

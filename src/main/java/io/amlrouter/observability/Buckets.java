@@ -7,17 +7,17 @@ import java.time.Duration;
  * ({@code histogram_quantile} over {@code _bucket}). They bracket the numbers that matter here: Event
  * Grid's 30 s answer budget, the 20 s ingest deadline, the 10 s outbound retry budget.
  */
-final class Buckets {
+public final class Buckets {
 
     private Buckets() {
     }
 
     /** From a millisecond answer (a refusal, a handshake) to the 20 s ingest deadline and beyond. */
-    static final Duration[] INGEST = durations(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000,
+    public static final Duration[] INGEST = durations(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000,
             30_000);
 
     /** From a mail to a local relay to an ARM call that used its whole retry budget. */
-    static final Duration[] ACTION = durations(10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000,
+    public static final Duration[] ACTION = durations(10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000,
             60_000);
 
     private static Duration[] durations(long... millis) {

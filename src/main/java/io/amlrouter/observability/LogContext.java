@@ -2,15 +2,12 @@ package io.amlrouter.observability;
 
 import org.jboss.logging.MDC;
 
-import io.amlrouter.events.MlEvent;
-import io.amlrouter.rules.action.ActionTask;
-
 /**
  * Puts the event's fields in the logging MDC for the lines logged inside it, and restores what was
  * there before when closed:
  *
  * <pre>
- * try (LogContext ignored = LogContext.of(task)) {
+ * try (LogContext ignored = LogContext.ofEvent(eventId, eventType, subject)) {
  *     LOG.infof("...");
  * }
  * </pre>
@@ -20,6 +17,10 @@ import io.amlrouter.rules.action.ActionTask;
  * the prod profile shows the fields under {@code mdc}: {@link #EVENT_ID}, {@link #EVENT_TYPE},
  * {@link #SUBJECT}, {@link #RULE}, {@link #ACTION} (the action's index in its rule) and
  * {@link #ACTION_KIND}.
+ *
+ * <p>It takes names and numbers only (observability imports no feature package): the log context of an
+ * {@code MlEvent} or an {@code ActionTask} is {@code io.amlrouter.routing.EventObservability}'s, that of an
+ * action's scope {@code io.amlrouter.actions.ActionScope#logContext()}.
  */
 public final class LogContext implements AutoCloseable {
 
@@ -41,25 +42,6 @@ public final class LogContext implements AutoCloseable {
         set(3, rule);
         set(4, action == null ? null : action.toString());
         set(5, kind);
-    }
-
-    /** An event, before or without a rule. */
-    public static LogContext of(MlEvent event) {
-        return new LogContext(event.id(), event.type(), event.subject(), null, null, null);
-    }
-
-    /** One action of an event. */
-    public static LogContext of(MlEvent event, String rule, int action, String kind) {
-        return new LogContext(event.id(), event.type(), event.subject(), rule, action, kind);
-    }
-
-    public static LogContext of(ActionTask task) {
-        return of(task.event(), task.ruleName(), task.key().actionIndex(), task.kind().key());
-    }
-
-    public static LogContext of(ActionScope scope) {
-        return new LogContext(scope.eventId(), scope.eventType(), scope.subject(), scope.rule(), scope.action(),
-                scope.kind().key());
     }
 
     /** An event known by its id (and type and subject, when known: else null). */

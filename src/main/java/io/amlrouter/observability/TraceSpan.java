@@ -2,7 +2,6 @@ package io.amlrouter.observability;
 
 import java.util.List;
 
-import io.amlrouter.actions.ActionResult;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -60,19 +59,17 @@ public final class TraceSpan {
         span.end();
     }
 
-    /** Ends an action with its result. */
-    public void end(ActionResult result) {
+    /**
+     * Ends an action with its outcome ({@code succeeded}, {@code failed-transiently}, {@code failed-permanently})
+     * and, when it failed, its reason as the span's error status.
+     */
+    public void endAction(String outcome, boolean failed, String reason) {
         if (span == null) {
             return;
         }
-        if (result instanceof ActionResult.Succeeded) {
-            span.setAttribute(OUTCOME, "succeeded");
-        } else if (result instanceof ActionResult.FailedTransiently t) {
-            span.setAttribute(OUTCOME, "failed-transiently");
-            span.setStatus(StatusCode.ERROR, t.reason());
-        } else if (result instanceof ActionResult.FailedPermanently p) {
-            span.setAttribute(OUTCOME, "failed-permanently");
-            span.setStatus(StatusCode.ERROR, p.reason());
+        span.setAttribute(OUTCOME, outcome);
+        if (failed) {
+            span.setStatus(StatusCode.ERROR, reason);
         }
         span.end();
     }

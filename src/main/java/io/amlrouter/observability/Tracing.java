@@ -8,8 +8,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.amlrouter.events.MlEvent;
-import io.amlrouter.rules.action.ActionTask;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -82,20 +80,25 @@ public class Tracing {
         return span.context() == null ? message : message.addMetadata(new TraceParent(span.context()));
     }
 
-    /** Starts the routing span of an event that came on {@code message}. */
-    public TraceSpan startRoute(MlEvent event, Message<?> message) {
+    /**
+     * Starts the routing span of an event that came on {@code message}: its id, type, subject (null when
+     * none) and schema label, and its raw JSON, whose CloudEvents {@code traceparent} (when valid) is
+     * preferred to the delivery's as the parent.
+     */
+    public TraceSpan startRoute(String eventId, String eventType, String subject, String schema, ObjectNode raw,
+            Message<?> message) {
         if (!enabled) {
             return TraceSpan.NONE;
         }
         Context delivery = parent(message);
-        Context producer = W3CTraceContextPropagator.getInstance().extract(Context.root(), event.raw(), CLOUD_EVENT);
+        Context producer = W3CTraceContextPropagator.getInstance().extract(Context.root(), raw, CLOUD_EVENT);
         SpanContext produced = Span.fromContext(producer).getSpanContext();
         Context parent = produced.isValid() ? producer : delivery;
         SpanBuilder builder = tracer.spanBuilder("route event").setSpanKind(SpanKind.INTERNAL).setParent(parent)
-                .setAttribute(EVENT_ID, event.id()).setAttribute(EVENT_TYPE, event.type())
-                .setAttribute(EVENT_SCHEMA, IngestMetrics.schemaLabel(event.envelope().schema()));
-        if (event.subject() != null) {
-            builder.setAttribute(EVENT_SUBJECT, event.subject());
+                .setAttribute(EVENT_ID, eventId).setAttribute(EVENT_TYPE, eventType)
+                .setAttribute(EVENT_SCHEMA, schema);
+        if (subject != null) {
+            builder.setAttribute(EVENT_SUBJECT, subject);
         }
         SpanContext deliverySpan = Span.fromContext(delivery).getSpanContext();
         if (produced.isValid() && deliverySpan.isValid()) {
@@ -104,16 +107,20 @@ public class Tracing {
         return new TraceSpan(builder.startSpan(), parent);
     }
 
-    /** Starts the span of an action that came on {@code message}. */
-    public TraceSpan startAction(ActionTask task, Message<?> message) {
+    /**
+     * Starts the span of an action that came on {@code message}: its event's id and type, its rule, its
+     * index in the rule and its kind's key.
+     */
+    public TraceSpan startAction(String eventId, String eventType, String rule, int action, String kind,
+            Message<?> message) {
         if (!enabled) {
             return TraceSpan.NONE;
         }
         Context parent = parent(message);
-        Span span = tracer.spanBuilder("action " + task.kind().key()).setSpanKind(SpanKind.INTERNAL).setParent(parent)
-                .setAttribute(EVENT_ID, task.key().eventId()).setAttribute(EVENT_TYPE, task.event().type())
-                .setAttribute(RULE, task.ruleName()).setAttribute(ACTION, (long) task.key().actionIndex())
-                .setAttribute(ACTION_KIND, task.kind().key()).startSpan();
+        Span span = tracer.spanBuilder("action " + kind).setSpanKind(SpanKind.INTERNAL).setParent(parent)
+                .setAttribute(EVENT_ID, eventId).setAttribute(EVENT_TYPE, eventType)
+                .setAttribute(RULE, rule).setAttribute(ACTION, (long) action)
+                .setAttribute(ACTION_KIND, kind).startSpan();
         return new TraceSpan(span, parent);
     }
 

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.amlrouter.guard.RateLimit;
 import io.amlrouter.rules.action.ActionSpec;
+import io.amlrouter.rules.action.RateLimit;
 import io.amlrouter.rules.filter.EventFilter;
 import io.amlrouter.rules.template.TemplateScope;
 

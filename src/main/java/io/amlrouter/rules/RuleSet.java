@@ -6,7 +6,8 @@ import java.util.List;
 
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.Workspace;
-import io.amlrouter.guard.Silence;
+import io.amlrouter.rules.diagnostics.Violation;
+import io.amlrouter.rules.guard.Silence;
 
 /**
  * An immutable, compiled rules file. Swapped atomically on reload; evaluation does no parsing.

@@ -13,16 +13,17 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import io.amlrouter.deadletter.DeadLetterLog;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.Claim;
 import io.amlrouter.ledger.InMemoryLedger;
-import io.amlrouter.observability.ActionMetrics;
 import io.amlrouter.observability.Tracing;
-import io.amlrouter.rules.DeadLetterLog;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionMetrics;
+import io.amlrouter.routing.ActionResult;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedAction;
 import io.amlrouter.rules.action.RenderedAmlJob;
 import io.amlrouter.rules.action.RenderedEmail;

@@ -25,8 +25,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.amlrouter.support.EventFixtures;
 import io.amlrouter.support.Events;
-import io.amlrouter.support.Http;
 import io.amlrouter.support.Http.Reply;
+import io.amlrouter.support.Http;
 import io.amlrouter.support.RedisServer;
 import io.amlrouter.support.ServiceProcess;
 import io.amlrouter.support.SmtpPeer;

@@ -6,7 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.amlrouter.events.MlEvent;
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 import io.amlrouter.rules.filter.EventFilter;
 import io.amlrouter.rules.filter.FilterParser;
 import io.amlrouter.rules.filter.FilterResult;

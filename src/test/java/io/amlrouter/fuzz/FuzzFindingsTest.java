@@ -17,7 +17,7 @@ import io.amlrouter.events.BodyFormat;
 import io.amlrouter.events.EventDecodingException;
 import io.amlrouter.events.Inbound;
 import io.amlrouter.events.MlEvent;
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 import io.amlrouter.rules.filter.EventFilter;
 import io.amlrouter.rules.filter.FilterParser;
 import io.amlrouter.rules.filter.FilterResult;

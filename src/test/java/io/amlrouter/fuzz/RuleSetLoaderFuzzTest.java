@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Violation;
 import io.amlrouter.rules.load.LoadResult;
 import io.amlrouter.rules.load.RuleSetLoader;
 

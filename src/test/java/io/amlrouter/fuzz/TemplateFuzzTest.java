@@ -16,7 +16,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.amlrouter.events.EventTypes;
 import io.amlrouter.events.MlEvent;
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 import io.amlrouter.rules.template.CompiledTemplate;
 import io.amlrouter.rules.template.RenderException;
 import io.amlrouter.rules.template.TemplateContext;

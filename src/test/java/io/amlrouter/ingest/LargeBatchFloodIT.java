@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.amlrouter.support.Events;
-import io.amlrouter.support.Http;
 import io.amlrouter.support.Http.Reply;
+import io.amlrouter.support.Http;
 import io.amlrouter.support.ServiceProcess;
 
 /**

@@ -30,8 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
 import io.amlrouter.support.Events;
-import io.amlrouter.support.Http;
 import io.amlrouter.support.Http.Reply;
+import io.amlrouter.support.Http;
 import io.amlrouter.support.RedisServer;
 import io.amlrouter.support.ServiceProcess;
 import io.amlrouter.support.SmtpPeer;

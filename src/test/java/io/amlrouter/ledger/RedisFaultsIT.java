@@ -35,8 +35,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
 import io.amlrouter.support.ActionTestSupport;
 import io.amlrouter.support.Events;
-import io.amlrouter.support.Http;
 import io.amlrouter.support.Http.Reply;
+import io.amlrouter.support.Http;
 import io.amlrouter.support.RedisServer;
 import io.amlrouter.support.ServiceProcess;
 import io.amlrouter.support.WireMockResource;

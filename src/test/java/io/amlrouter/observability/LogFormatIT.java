@@ -35,7 +35,7 @@ class LogFormatIT {
         service = ServiceProcess.start("log-format", List.of("-Xmx256m"), smtp.serviceProperties(
                 Map.entry("rules.path", "src/test/resources/testdata/ledger-rules.yaml"),
                 // An unmatched event is logged at DEBUG only; this test checks that line's fields too.
-                Map.entry("quarkus.log.category.\"io.amlrouter.rules.EventRouter\".level", "DEBUG")));
+                Map.entry("quarkus.log.category.\"io.amlrouter.routing.EventRouter\".level", "DEBUG")));
     }
 
     @AfterAll

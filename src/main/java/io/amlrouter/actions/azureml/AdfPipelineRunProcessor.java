@@ -5,10 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionResult;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedAdfPipelineRun;
 import io.smallrye.mutiny.Uni;
 

@@ -6,13 +6,14 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.events.Workspace;
 import io.amlrouter.observability.LogContext;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionResult;
+import io.amlrouter.routing.ActionTask;
+import io.amlrouter.routing.EventObservability;
 import io.amlrouter.rules.action.RenderedAmlJob;
 import io.smallrye.mutiny.Uni;
 
@@ -52,7 +53,7 @@ public class AmlJobProcessor {
             }
             if (result instanceof CallResult.Ok exists) {
                 ArmError error = ArmError.of(exists.reply());
-                try (LogContext ignored = LogContext.of(task)) {
+                try (LogContext ignored = EventObservability.logContext(task)) {
                     LOG.infof("%s: ARM says job %s already exists (%s); confirming with GET", context, job.jobName(),
                             error.describe());
                 }

@@ -9,10 +9,10 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionResult;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedAmlPipelineEndpoint;
 import io.smallrye.mutiny.Uni;
 

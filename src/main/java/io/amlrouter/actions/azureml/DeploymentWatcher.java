@@ -18,17 +18,17 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.amlrouter.actions.ActionScope;
 import io.amlrouter.actions.ActionsConfig;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.RetryAfter;
-import io.amlrouter.events.EventBus;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.Workspace;
+import io.amlrouter.ingest.IngestMetrics;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.ledger.Watch;
-import io.amlrouter.observability.ActionScope;
-import io.amlrouter.observability.IngestMetrics;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.routing.EventBus;
 import io.amlrouter.rules.action.ActionKind;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -452,7 +452,7 @@ public class DeploymentWatcher {
     /** Logs a line about a watch with its event and action in the MDC. */
     private static void log(Watch w, Runnable line) {
         ActionKind kind = ActionKind.fromKey(w.kind()).orElse(ActionKind.AML_ONLINE_DEPLOYMENT);
-        try (LogContext ignored = LogContext.of(ActionScope.of(w.key(), kind))) {
+        try (LogContext ignored = ActionScope.of(w.key(), kind).logContext()) {
             line.run();
         }
     }

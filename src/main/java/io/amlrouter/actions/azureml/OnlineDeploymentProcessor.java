@@ -13,7 +13,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.ActionsConfig;
 import io.amlrouter.actions.http.CallResult;
@@ -21,7 +20,8 @@ import io.amlrouter.actions.http.RetryAfter;
 import io.amlrouter.events.Workspace;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.ledger.Watch;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionResult;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedAmlOnlineDeployment;
 import io.smallrye.mutiny.Uni;
 

@@ -18,10 +18,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.amlrouter.actions.email.EmailConfig;
 import io.amlrouter.actions.email.EmailProcessor;
+import io.amlrouter.deadletter.DeadLetter;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TextLog;
-import io.amlrouter.rules.DeadLetter;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.runtime.Startup;

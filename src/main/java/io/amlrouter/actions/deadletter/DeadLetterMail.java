@@ -5,7 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.amlrouter.rules.DeadLetter;
+import io.amlrouter.deadletter.DeadLetter;
 
 /** What a dead letter looks like when forwarded: the mail's subject and text, the webhook's JSON. */
 final class DeadLetterMail {

@@ -14,11 +14,12 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TextLog;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionResult;
+import io.amlrouter.routing.ActionTask;
+import io.amlrouter.routing.EventObservability;
 import io.amlrouter.rules.action.RenderedEmail;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
@@ -87,7 +88,7 @@ public class EmailProcessor {
         RenderedEmail email = (RenderedEmail) task.action();
         String messageId = OutgoingMail.messageId(task.key(), messageIdDomain);
         if (mode.delivery() == EmailConfig.Delivery.LOG) {
-            try (LogContext ignored = LogContext.of(task)) {
+            try (LogContext ignored = EventObservability.logContext(task)) {
                 TextLog.info(LOG, logEntry(task, email, messageId));
             }
             return Uni.createFrom().item(ActionResult.succeeded(messageId, "written to the log, not sent ("

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.amlrouter.ledger.ActionKey;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedEmail;
 import io.quarkus.mailer.Mail;
 import io.vertx.core.MultiMap;

@@ -15,10 +15,10 @@ import jakarta.ws.rs.ProcessingException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
+import io.amlrouter.actions.ActionScope;
 import io.amlrouter.actions.ActionsConfig;
-import io.amlrouter.observability.ActionMetrics;
-import io.amlrouter.observability.ActionScope;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.routing.ActionMetrics;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
@@ -94,7 +94,7 @@ public class Outbound {
         if (scope.isPresent()) {
             ActionScope s = scope.get();
             metrics.retry(s.kind(), s.rule());
-            try (LogContext ignored = LogContext.of(s)) {
+            try (LogContext ignored = s.logContext()) {
                 logRetry(context, schedule, failure, delay.get());
             }
         } else {

@@ -13,13 +13,13 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.amlrouter.actions.ActionResult;
 import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
+import io.amlrouter.actions.http.GuardedHttp;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.actions.http.Outbound;
-import io.amlrouter.actions.http.GuardedHttp;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionResult;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedWebhook;
 import io.smallrye.mutiny.Uni;
 

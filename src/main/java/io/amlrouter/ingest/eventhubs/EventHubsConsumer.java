@@ -26,9 +26,10 @@ import io.amlrouter.events.Inbound;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ingest.EventPublisher;
 import io.amlrouter.ingest.EventState;
+import io.amlrouter.ingest.IngestMetrics;
 import io.amlrouter.ingest.IngestState;
-import io.amlrouter.observability.IngestMetrics;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.routing.EventObservability;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -153,7 +154,7 @@ public class EventHubsConsumer {
         for (MlEvent e : events) {
             ingestMetrics.received(e);
             if (LOG.isDebugEnabled()) {
-                try (LogContext ignored = LogContext.of(e)) {
+                try (LogContext ignored = EventObservability.logContext(e)) {
                     LOG.debugf("Event %s from record %s, Event Grid headers %s", e.id(), source,
                             source.headers().eventGrid());
                 }

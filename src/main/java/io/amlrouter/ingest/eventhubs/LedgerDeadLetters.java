@@ -7,13 +7,13 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.amlrouter.deadletter.DeadLetterLog;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.Claim;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
-import io.amlrouter.rules.DeadLetterLog;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -7,10 +7,9 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.amlrouter.guard.RateLimit;
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.StrictObject;
-import io.amlrouter.rules.Suggestions;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.StrictObject;
+import io.amlrouter.rules.diagnostics.Suggestions;
 import io.amlrouter.rules.template.TemplateScope;
 import io.amlrouter.rules.template.Templates;
 

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.StrictObject;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.StrictObject;
 import io.amlrouter.rules.template.RenderException;
 import io.amlrouter.rules.template.TemplateScope;
 import io.amlrouter.rules.template.Templates;

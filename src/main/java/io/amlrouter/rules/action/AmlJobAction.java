@@ -6,8 +6,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.amlrouter.events.Workspace;
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.StrictObject;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.StrictObject;
 import io.amlrouter.rules.template.RenderException;
 import io.amlrouter.rules.template.TemplateScope;
 import io.amlrouter.rules.template.Templates;

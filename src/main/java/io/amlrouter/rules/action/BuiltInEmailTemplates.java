@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.amlrouter.events.EventTypes;
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 import io.amlrouter.rules.template.CompiledTemplate;
 import io.amlrouter.rules.template.TemplateScope;
 import io.amlrouter.rules.template.Templates;

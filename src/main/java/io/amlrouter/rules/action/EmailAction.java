@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.StrictObject;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.StrictObject;
 import io.amlrouter.rules.template.CompiledTemplate;
 import io.amlrouter.rules.template.DigestView;
 import io.amlrouter.rules.template.RenderException;

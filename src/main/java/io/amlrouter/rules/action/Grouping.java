@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.StrictObject;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.StrictObject;
 import io.amlrouter.rules.template.CompiledTemplate;
 import io.amlrouter.rules.template.RenderException;
 import io.amlrouter.rules.template.TemplateContext;

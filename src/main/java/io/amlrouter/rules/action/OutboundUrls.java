@@ -6,7 +6,7 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 
-import io.amlrouter.rules.StrictObject;
+import io.amlrouter.rules.diagnostics.StrictObject;
 
 /**
  * Checks the URLs actions send requests to (webhooks, pipeline endpoints). They are written in the

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.StrictObject;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.StrictObject;
 import io.amlrouter.rules.template.DigestView;
 import io.amlrouter.rules.template.RenderException;
 import io.amlrouter.rules.template.TemplateContext;

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.Workspace;
-import io.amlrouter.rules.StrictObject;
+import io.amlrouter.rules.diagnostics.StrictObject;
 import io.amlrouter.rules.template.RenderException;
 
 /**

@@ -1,7 +1,5 @@
 package io.amlrouter.rules.filter;
 
-import io.amlrouter.rules.Suggestions;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,7 +7,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.Suggestions;
 
 /**
  * Parses one entry of {@code advancedFilters}: {@code {operatorType, key, value | values}}, reporting every problem.

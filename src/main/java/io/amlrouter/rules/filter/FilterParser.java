@@ -1,7 +1,5 @@
 package io.amlrouter.rules.filter;
 
-import io.amlrouter.rules.Suggestions;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +7,8 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.Suggestions;
 
 /**
  * Reads an Event Grid filter object (plus our {@code anyOf} extension) from a Jackson tree, strictly, and compiles it

@@ -3,7 +3,7 @@ package io.amlrouter.rules.filter;
 import java.util.Arrays;
 import java.util.List;
 
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 
 /**
  * Validates an advanced filter's {@code key}: {@code data}, {@code data.a.b.c} (first segment case-insensitive) or one

@@ -2,7 +2,7 @@ package io.amlrouter.rules.filter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 
 /** Reads filter operand values, reporting a violation at {@code path} for each one of the wrong type. */
 final class Values {

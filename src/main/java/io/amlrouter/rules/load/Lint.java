@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.RuleSet;
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Violation;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**

@@ -3,7 +3,7 @@ package io.amlrouter.rules.load;
 import java.util.List;
 
 import io.amlrouter.rules.RuleSet;
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Violation;
 
 /** The outcome of loading a rules file: a rule set, or every violation found. */
 public sealed interface LoadResult {

@@ -3,7 +3,7 @@ package io.amlrouter.rules.load;
 import java.time.Instant;
 import java.util.List;
 
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Violation;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The last reload that was refused: when, of which content, and why. The previous rules stay active. */

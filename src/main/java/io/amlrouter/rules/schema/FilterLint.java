@@ -10,8 +10,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.amlrouter.events.EventTypes;
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.Suggestions;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.Suggestions;
 import io.amlrouter.rules.filter.OperatorType;
 
 /**

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Expression;
 import io.quarkus.qute.HtmlEscaper;

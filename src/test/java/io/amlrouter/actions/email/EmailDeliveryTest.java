@@ -18,8 +18,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.amlrouter.events.EventBus;
-import io.amlrouter.events.MlEvent;
 
 import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.AfterEach;
@@ -31,10 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.amlrouter.actions.email.Mailbox.Received;
+import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.routing.EventBus;
 import io.amlrouter.support.EventFixtures;
 import io.amlrouter.support.GreenMailResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.amlrouter.ledger.ActionKey;
-import io.amlrouter.rules.action.ActionTask;
+import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedEmail;
 import io.amlrouter.support.EventFixtures;
 import io.quarkus.mailer.Mail;

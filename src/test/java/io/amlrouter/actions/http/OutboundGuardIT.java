@@ -24,8 +24,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 
 import io.amlrouter.support.EventFixtures;
 import io.amlrouter.support.Events;
-import io.amlrouter.support.Http;
 import io.amlrouter.support.Http.Reply;
+import io.amlrouter.support.Http;
 import io.amlrouter.support.ServiceProcess;
 import io.amlrouter.support.WireMockResource;
 

@@ -38,8 +38,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 
 import io.amlrouter.support.EventFixtures;
-import io.amlrouter.support.Http;
 import io.amlrouter.support.Http.Reply;
+import io.amlrouter.support.Http;
 import io.amlrouter.support.KafkaBroker;
 import io.amlrouter.support.RedisServer;
 import io.amlrouter.support.ServiceProcess;

@@ -8,13 +8,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.amlrouter.deadletter.DeadLetterLog;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.EventRecord;
 import io.amlrouter.ledger.InMemoryLedger;
-import io.amlrouter.rules.DeadLetterLog;
 import io.amlrouter.support.EventFixtures;
 
 /** A record past its retry budget: its owed actions become dead letters in the ledger; the others stay as they are. */

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.rules.Rule;
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Violation;
 import io.amlrouter.rules.load.LoadResult;
 import io.amlrouter.rules.load.RuleSetLoader;
 import io.amlrouter.rules.template.RenderException;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Violation;
 import io.amlrouter.rules.load.LoadResult;
 import io.amlrouter.rules.load.RuleSetLoader;
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 
 /**
  * Every filter example in {@code docs/rules.md} loads without errors or warnings: the YAML blocks (whole rules files,

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.Violation;
 
 /**
  * The long parser rows: every file under {@code testdata/filters/{good,bad}/} holds a {@code filter} and the exact

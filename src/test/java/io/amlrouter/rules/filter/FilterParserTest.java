@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.node.MissingNode;
 
-import io.amlrouter.rules.Diagnostics;
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Diagnostics;
+import io.amlrouter.rules.diagnostics.Violation;
 
 /** Bad filter snippets and the exact violations they produce, with full paths. */
 class FilterParserTest {

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 
 /** Builders for filters (written as YAML, as in a rules file) and events (JSON, as Event Grid delivers them). */
 final class TestData {

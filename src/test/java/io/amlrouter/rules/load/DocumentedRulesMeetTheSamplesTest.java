@@ -26,7 +26,7 @@ import io.amlrouter.events.Inbound;
 import io.amlrouter.events.JsonLimits;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.MlEventMapper;
-import io.amlrouter.rules.DryRun;
+import io.amlrouter.routing.DryRun;
 import io.amlrouter.rules.RuleSet;
 
 /**

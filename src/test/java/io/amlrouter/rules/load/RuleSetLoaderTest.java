@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.amlrouter.rules.RuleSet;
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Violation;
 
 /**
  * Every file under testdata/rules/good loads; every file under testdata/rules/bad fails with exactly

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.amlrouter.rules.Violation;
+import io.amlrouter.rules.diagnostics.Violation;
 
 /**
  * The lint's checks against the event schema, pinned by fixtures: each file under testdata/lint/schema gives every

@@ -14,7 +14,7 @@ import io.amlrouter.events.Inbound;
 import io.amlrouter.events.JsonLimits;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.events.MlEventMapper;
-import io.amlrouter.rules.Diagnostics;
+import io.amlrouter.rules.diagnostics.Diagnostics;
 import io.amlrouter.support.TestData;
 
 class TemplatesTest {

@@ -1,0 +1,282 @@
+package io.amlrouter.routing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.amlrouter.deadletter.DeadLetterLog;
+import io.amlrouter.events.Channels;
+import io.amlrouter.events.MlEvent;
+import io.amlrouter.guard.GuardMetrics;
+import io.amlrouter.guard.RateLimiter;
+import io.amlrouter.guard.Silences;
+import io.amlrouter.ledger.ActionKey;
+import io.amlrouter.ledger.Claim;
+import io.amlrouter.ledger.LedgerConfig;
+import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.observability.LogContext;
+import io.amlrouter.observability.TraceSpan;
+import io.amlrouter.observability.Tracing;
+import io.amlrouter.rules.Rule;
+import io.amlrouter.rules.RuleSet;
+import io.amlrouter.rules.RulesConfig;
+import io.amlrouter.rules.action.ActionContext;
+import io.amlrouter.rules.action.ActionSpec;
+import io.amlrouter.rules.action.GroupableAction;
+import io.amlrouter.rules.action.RateLimit;
+import io.amlrouter.rules.action.RenderedAction;
+import io.amlrouter.rules.digest.DigestRecorder;
+import io.amlrouter.rules.guard.Silence;
+import io.amlrouter.rules.load.RuleSetHolder;
+import io.amlrouter.rules.template.RenderException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Routes each event of {@code ml-events}: evaluates every rule, and for each action of each matching
+ * rule that is still owed (per the ledger) renders it and sends it to its kind's channel. The event is
+ * acknowledged once every action message is acknowledged, and nacked (so the webhook answers 503 and
+ * Event Grid redelivers) when any failed transiently. Events are routed concurrently: this method
+ * returns at once and the acknowledgement follows the actions.
+ */
+@ApplicationScoped
+public class EventRouter {
+
+    private static final Logger LOG = Logger.getLogger(EventRouter.class);
+
+    private final RuleSetHolder rules;
+    private final ActionDispatcher dispatcher;
+    private final OutcomeLedger ledger;
+    private final Duration lease;
+    private final Duration heldClaimWait;
+    private final DeadLetterLog deadLetters;
+    private final RoutingMetrics metrics;
+    private final ActionMetrics actionMetrics;
+    private final Tracing tracing;
+    private final DigestRecorder digests;
+    private final Silences silences;
+    private final RateLimiter limiter;
+    private final GuardMetrics guardMetrics;
+
+    public EventRouter(RuleSetHolder rules, ActionDispatcher dispatcher, OutcomeLedger ledger, LedgerConfig ledgerConfig,
+            RulesConfig config, DeadLetterLog deadLetters, RoutingMetrics metrics,
+            ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests, Silences silences, RateLimiter limiter,
+            GuardMetrics guardMetrics) {
+        this.rules = rules;
+        this.dispatcher = dispatcher;
+        this.ledger = ledger;
+        this.lease = ledgerConfig.claimLease();
+        this.heldClaimWait = config.heldClaimWait();
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.actionMetrics = actionMetrics;
+        this.tracing = tracing;
+        this.digests = digests;
+        this.silences = silences;
+        this.limiter = limiter;
+        this.guardMetrics = guardMetrics;
+    }
+
+    @Incoming(Channels.ML_EVENTS)
+    public Uni<Void> route(Message<MlEvent> message) {
+        MlEvent event = message.getPayload();
+        TraceSpan span = EventObservability.startRoute(tracing, event, message);
+        route(event, span).subscribe().with(
+                ignored -> {
+                    span.end((Throwable) null);
+                    message.ack();
+                },
+                failure -> {
+                    span.end(failure);
+                    message.nack(failure);
+                });
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Runs what the event still owes; fails when an action failed transiently. */
+    Uni<Void> route(MlEvent event) {
+        return route(event, TraceSpan.NONE);
+    }
+
+    private Uni<Void> route(MlEvent event, TraceSpan span) {
+        RuleSet set = rules.current();
+        Instant now = Instant.now();
+        if (!set.acceptsWorkspace(event)) {
+            metrics.workspaceNotAllowed();
+            try (LogContext ignored = EventObservability.logContext(event)) {
+                LOG.infof("Event %s (%s) comes from a workspace that is not allowed (topic %s); not acted on",
+                        event.id(), event.type(), event.envelope().topic());
+            }
+            return ledger.eventSeen(RoutingRecord.of(event, now, "workspace-not-allowed", set, null))
+                    .map(this::countRedelivery);
+        }
+        RoutingRecord.Verdicts verdicts = RoutingRecord.evaluate(set, event); // set.matching(event), explained
+        if (verdicts.matched().isEmpty()) {
+            return routeMatched(event, now, set, verdicts, span);
+        }
+        // A matched event any active silence matches runs no action (the silence check reads the store: 503 when
+        // it cannot be read, never an unguarded run).
+        return silences.matching(event, now).chain(found -> found.isEmpty()
+                ? routeMatched(event, now, set, verdicts, span)
+                : silenced(event, now, set, verdicts, found, span));
+    }
+
+    private Uni<Void> silenced(MlEvent event, Instant now, RuleSet set, RoutingRecord.Verdicts verdicts,
+            List<Silence> found, TraceSpan span) {
+        List<String> names = verdicts.matched().stream().map(Rule::name).toList();
+        List<String> ids = found.stream().map(Silence::id).toList();
+        metrics.matched(names);
+        span.matched(names);
+        guardMetrics.silenced();
+        try (LogContext ignored = EventObservability.logContext(event)) {
+            LOG.infof("Event %s (%s) matched %s but is silenced by %s; no action run", event.id(), event.type(), names,
+                    ids);
+        }
+        return ledger.eventSeen(RoutingRecord.of(event, now, "silenced", set, verdicts).withSilencedBy(ids))
+                .map(this::countRedelivery);
+    }
+
+    private Uni<Void> routeMatched(MlEvent event, Instant now, RuleSet set, RoutingRecord.Verdicts verdicts,
+            TraceSpan span) {
+        List<Rule> matched = verdicts.matched();
+        String outcome = matched.isEmpty() ? "no-rule-matched" : "routed";
+        List<String> names = matched.stream().map(Rule::name).toList();
+        metrics.matched(names);
+        span.matched(names);
+        Uni<Void> seen = ledger.eventSeen(RoutingRecord.of(event, now, outcome, set, verdicts)).map(this::countRedelivery);
+        if (matched.isEmpty()) {
+            metrics.noRuleMatched();
+            // DEBUG, not INFO: a workspace's subscription sends every run's status changes, most of which no
+            // rule wants; the history API and events_unmatched_total account for them (docs/observability.md).
+            if (LOG.isDebugEnabled()) {
+                try (LogContext ignored = EventObservability.logContext(event)) {
+                    LOG.debugf("Event %s (%s, subject %s): no rule matched", event.id(), event.type(), event.subject());
+                }
+            }
+            return seen;
+        }
+        List<Uni<Void>> actions = new ArrayList<>();
+        for (Rule rule : matched) {
+            for (int i = 0; i < rule.actions().size(); i++) {
+                actions.add(runAction(event, rule, i, span));
+            }
+        }
+        return seen.chain(() -> Uni.join().all(actions).andCollectFailures()).replaceWithVoid()
+                .onFailure().transform(EventRouter::summarize);
+    }
+
+    private Void countRedelivery(long deliveries) {
+        if (deliveries > 1) {
+            metrics.redelivered();
+        }
+        return null;
+    }
+
+    private Uni<Void> runAction(MlEvent event, Rule rule, int index, TraceSpan span) {
+        ActionSpec spec = rule.actions().get(index);
+        ActionKey key = new ActionKey(event.id(), rule.name(), index);
+        return claim(key, spec.kind().key()).chain(claim -> {
+            if (claim instanceof Claim.AlreadyDone done) {
+                if (LOG.isDebugEnabled()) {
+                    try (LogContext ignored = EventObservability.logContext(event, rule.name(), index, spec.kind().key())) {
+                        LOG.debugf("Event %s rule %s action %d (%s) already %s; not run again", event.id(), rule.name(),
+                                index, spec.kind().key(), done.record().state());
+                    }
+                }
+                return Uni.createFrom().voidItem();
+            }
+            if (spec instanceof GroupableAction groupable && groupable.group().isPresent()) {
+                // Recorded in its digest group instead of run (docs/actions.md, "Digests"); a limit on a grouped
+                // action counts the events that join its digests.
+                return limited(event, rule, index, spec, key, () -> {
+                    try {
+                        return digests.record(event, rule.name(), rule.description(), key, spec.kind(),
+                                groupable.group().get());
+                    } catch (RenderException e) {
+                        actionMetrics.failedToRender(spec.kind(), rule.name());
+                        return ledger.failedPermanently(key, "template: " + e.getMessage()).invoke(
+                                () -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
+                    }
+                });
+            }
+            RenderedAction rendered;
+            try {
+                rendered = spec.render(new ActionContext(event, rule.name(), rule.description(), index));
+            } catch (RenderException e) {
+                actionMetrics.failedToRender(spec.kind(), rule.name());
+                return ledger.failedPermanently(key, "template: " + e.getMessage())
+                        .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
+            }
+            return limited(event, rule, index, spec, key,
+                    () -> dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered), span));
+        });
+    }
+
+    /** Runs the claimed action when it has no rate limit or its limit admits it; records it LIMITED otherwise. */
+    private Uni<Void> limited(MlEvent event, Rule rule, int index, ActionSpec spec, ActionKey key,
+            java.util.function.Supplier<Uni<Void>> run) {
+        Optional<RateLimit> limit = rule.limit(index);
+        if (limit.isEmpty()) {
+            return run.get();
+        }
+        String limitKey;
+        try {
+            limitKey = limit.get().render(new ActionContext(event, rule.name(), rule.description(), index));
+        } catch (RenderException e) {
+            actionMetrics.failedToRender(spec.kind(), rule.name());
+            return ledger.failedPermanently(key, "limit key: " + e.getMessage())
+                    .invoke(() -> deadLetters.record(key, spec.kind().key(), "limit key: " + e.getMessage(), event));
+        }
+        return limiter.admit(key, spec.kind(), limit.get(), limitKey, Instant.now())
+                .onFailure().call(t -> ledger.failedTransiently(key, "rate limit undecided: " + t.getMessage()))
+                .chain(admitted -> admitted ? run.get() : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Claims the action. While another replica holds it, asks again every 200 ms: it ends as done there,
+     * or its lease lapses (that replica died) and the claim is granted here. Fails with
+     * {@link ActionPendingException} when it is still held after {@code rules.held-claim-wait}.
+     */
+    private Uni<Claim> claim(ActionKey key, String kind) {
+        return Uni.createFrom().deferred(() -> ledger.claim(key, kind, lease))
+                .onItem().invoke(c -> {
+                    if (c instanceof Claim.HeldElsewhere held && LOG.isDebugEnabled()) {
+                        try (LogContext ignored = LogContext.ofAction(key.eventId(), null, null, key.rule(),
+                                key.actionIndex(), kind)) {
+                            LOG.debugf("Action %s is being run by %s; waiting for its outcome", key,
+                                    held.record().owner());
+                        }
+                    }
+                })
+                .repeat().withDelay(Duration.ofMillis(200)).whilst(c -> c instanceof Claim.HeldElsewhere)
+                .collect().last()
+                .ifNoItem().after(heldClaimWait).fail()
+                .onFailure().transform(t -> new ActionPendingException(key + " is still running on another replica"))
+                .onItem().transformToUni(c -> c instanceof Claim.HeldElsewhere held
+                        ? Uni.createFrom().<Claim>failure(new ActionPendingException(key + " is still running on "
+                                + held.record().owner()))
+                        : Uni.createFrom().item(c));
+    }
+
+    private static Throwable summarize(Throwable failure) {
+        if (failure instanceof io.smallrye.mutiny.CompositeException composite) {
+            return new ActionPendingException(String.join("; ", composite.getCauses().stream()
+                    .map(c -> String.valueOf(c.getMessage())).toList()));
+        }
+        return failure;
+    }
+
+    /** An action of the event is still owed: it failed transiently or is running elsewhere. */
+    public static final class ActionPendingException extends RuntimeException {
+        public ActionPendingException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
