@@ -22,7 +22,8 @@ import io.vertx.core.Vertx;
 
 /**
  * Who may use the console: a sign-in with one of the admin keys ({@code admin.auth.keys}, the same keys as the JSON
- * admin API) opens a session ({@link ConsoleSessions}); pages without a valid session send the browser to the sign-in
+ * admin API), or with a Microsoft Entra account holding the app role ({@link EntraSignInResource}), opens a session
+ * ({@link ConsoleSessions}); pages without a valid session send the browser to the sign-in
  * page, and a POST without the session's CSRF token is refused with 403. Failed sign-ins are counted
  * ({@code console.logins{result="failure"}}) and logged, at most one line a minute plus a count of the rest.
  */
@@ -85,6 +86,34 @@ public class ConsoleAccess {
         failures.log(Logger.Level.WARN, "Failed console sign-ins (wrong admin key)",
                 "Failed console sign-in from " + from + ": the key is not an admin key (admin.auth.keys)");
         return Optional.empty();
+    }
+
+    /**
+     * A session for a Microsoft Entra user whose ID token (checked by quarkus-oidc) carries the app role; {@code user}
+     * is the account's name as the token gives it.
+     */
+    public ConsoleSessions.Session signInWithEntra(String user, String from) {
+        succeeded.increment();
+        String who = printable(user) + " (Microsoft Entra)";
+        LOG.infof("Console sign-in of %s from %s", who, from);
+        return sessions.open(who);
+    }
+
+    /** A Microsoft Entra user without the app role: counted and logged as a failed sign-in, no session. */
+    public void refuseEntra(String user, String role, String from) {
+        failed.increment();
+        failures.log(Logger.Level.WARN, "Failed console sign-ins (Microsoft Entra account without the app role)",
+                "Failed console sign-in from " + from + ": the Microsoft Entra account " + printable(user)
+                        + " does not hold the app role " + role);
+    }
+
+    /** A name fit for the session cookie's payload (no separator, no control characters) and a log line. */
+    static String printable(String user) {
+        String s = user == null ? "" : user.replaceAll("[\\p{Cntrl}|]", "").trim();
+        if (s.isEmpty()) {
+            return "unnamed account";
+        }
+        return s.length() > 120 ? s.substring(0, 120) : s;
     }
 
     /** The session cookie: HttpOnly, SameSite=Strict, path /console, Secure over HTTPS (or when forced). */

@@ -7,13 +7,17 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The web console at {@code /console} (docs/console.md). Signing in takes an admin key ({@code admin.auth.keys});
- * the console keeps its own session cookie, so the JSON admin API's bearer authentication is unchanged.
+ * The web console at {@code /console} (docs/console.md). Signing in takes an admin key ({@code admin.auth.keys}) or,
+ * where {@code console.entra.*} is set, a Microsoft Entra account with the app role; the console keeps its own session
+ * cookie, so the JSON admin API's bearer authentication is unchanged.
  */
 @ConfigMapping(prefix = "console")
 public interface ConsoleConfig {
 
     Session session();
+
+    /** Microsoft Entra sign-in beside the admin keys (docs/console.md, "Microsoft Entra sign-in"). */
+    Entra entra();
 
     /** How often the events page refreshes itself when live refresh is on (its small script). Defaults to 10s. */
     @WithDefault("10s")
@@ -49,5 +53,37 @@ public interface ConsoleConfig {
          */
         @WithDefault("false")
         boolean forceSecure();
+    }
+
+    interface Entra {
+        /**
+         * The Microsoft Entra tenant (directory id, or a verified domain) the console's users sign in with. Setting it
+         * turns on "Sign in with Microsoft" (the OpenID Connect authorization code flow, quarkus-oidc) and requires
+         * {@code client-id} and {@code client-secret}. No default: the console takes admin keys only.
+         */
+        Optional<String> tenantId();
+
+        /** The application (client) id of the app registration whose redirect URI is /console/entra/sign-in. No default. */
+        Optional<String> clientId();
+
+        /** A client secret of that app registration ({@code CONSOLE_ENTRA_CLIENT_SECRET}, from the Secret). No default. */
+        Optional<String> clientSecret();
+
+        /**
+         * The app role a user must hold (the ID token's {@code roles} claim) to open a console session. Defaults to
+         * AmlEventRouter.Admin, the role the admin API takes.
+         */
+        @WithDefault("AmlEventRouter.Admin")
+        String requiredRole();
+
+        /** Entra's host; other clouds use e.g. https://login.microsoftonline.us. Defaults to https://login.microsoftonline.com. */
+        @WithDefault("https://login.microsoftonline.com")
+        String authorityHost();
+
+        /**
+         * The name of a TLS configuration ({@code quarkus.tls.<name>.*}) to reach the authority host with, e.g. to trust
+         * a proxy's certificate authority. No default: the JVM's trusted authorities.
+         */
+        Optional<String> tlsConfigurationName();
     }
 }

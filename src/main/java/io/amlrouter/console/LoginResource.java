@@ -20,7 +20,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Signing in to the console with an admin key ({@code POST /console/login}, form field {@code key}) and out
- * ({@code POST /console/logout}, with the CSRF token).
+ * ({@code POST /console/logout}, with the CSRF token). Where Microsoft Entra sign-in is configured the sign-in page
+ * also offers it ({@link EntraSignInResource}).
  */
 @Path("/console")
 public class LoginResource {
@@ -28,11 +29,14 @@ public class LoginResource {
     private final ConsoleAccess access;
     private final Pages pages;
     private final Template login;
+    private final EntraTenant entra;
 
-    public LoginResource(ConsoleAccess access, Pages pages, @Location("console/login.html") Template login) {
+    public LoginResource(ConsoleAccess access, Pages pages, @Location("console/login.html") Template login,
+            EntraTenant entra) {
         this.access = access;
         this.pages = pages;
         this.login = login;
+        this.entra = entra;
     }
 
     @GET
@@ -68,7 +72,8 @@ public class LoginResource {
     }
 
     private io.quarkus.qute.TemplateInstance page(String error) {
-        return login.data("error", error).data("keysConfigured", access.keysConfigured()).data("nav", "login")
+        return login.data("error", error).data("keysConfigured", access.keysConfigured())
+                .data("entra", entra.enabled()).data("nav", "login")
                 .data("csrf", null).data("who", null);
     }
 }

@@ -68,6 +68,15 @@ class ConsoleAccessTest {
     }
 
     @Test
+    void withoutEntraConfiguredOnlyKeysSignInAndNoOidcPathAnswers() {
+        browser().get("/console/login").then().statusCode(200).body(not(containsString("Sign in with Microsoft")))
+                .body(not(containsString("/console/entra/")));
+        // No challenge, no redirect to an OIDC server: the path is not there.
+        browser().get("/console/entra/sign-in").then().statusCode(404).header("Location", nullValue())
+                .body(containsString("not configured"));
+    }
+
+    @Test
     void anAdminKeyOpensASessionWithAnHttpOnlySameSiteStrictCookie() {
         Response r = browser().contentType("application/x-www-form-urlencoded").formParam("key", "test-admin-key")
                 .post("/console/login");
