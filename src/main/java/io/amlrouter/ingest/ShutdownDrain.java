@@ -12,7 +12,7 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.actions.ActionRunner;
+import io.amlrouter.routing.ActionHandOff;
 import io.quarkus.runtime.ShutdownEvent;
 
 /**
@@ -21,7 +21,7 @@ import io.quarkus.runtime.ShutdownEvent;
  * answered 503 at the deadline and the action goes on), so this waits, within the same budget counted
  * from the start of shutdown, until no event is in flight. The ledger (Redis client) and the mailer
  * are still open here: shutdown observers run before the extensions close their clients. Actions still
- * running when the budget is spent are settled ({@link ActionRunner#cutUnfinished}), so their claims do
+ * running when the budget is spent are settled ({@link ActionHandOff#cutUnfinished}), so their claims do
  * not make the redeliveries wait for the lease.
  */
 @ApplicationScoped
@@ -34,10 +34,10 @@ class ShutdownDrain {
 
     private final IngestState state;
     private final EventPublisher publisher;
-    private final ActionRunner actions;
+    private final ActionHandOff actions;
     private final Optional<Duration> budget;
 
-    ShutdownDrain(IngestState state, EventPublisher publisher, ActionRunner actions,
+    ShutdownDrain(IngestState state, EventPublisher publisher, ActionHandOff actions,
             @ConfigProperty(name = "quarkus.shutdown.timeout") Optional<Duration> budget) {
         this.state = state;
         this.publisher = publisher;

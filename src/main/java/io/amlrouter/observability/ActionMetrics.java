@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import io.amlrouter.actions.ActionResult;
+import io.amlrouter.routing.ActionResult;
 import io.amlrouter.rules.action.ActionKind;
 import io.amlrouter.rules.load.RulesActivated;
 import io.micrometer.core.instrument.Counter;

@@ -2,7 +2,7 @@ package io.amlrouter.observability;
 
 import java.util.List;
 
-import io.amlrouter.actions.ActionResult;
+import io.amlrouter.routing.ActionResult;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;

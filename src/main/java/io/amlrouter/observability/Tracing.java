@@ -77,11 +77,6 @@ public class Tracing {
         return enabled ? message.addMetadata(new TraceParent(Context.current())) : message;
     }
 
-    /** The message, carrying {@code span}'s context along when tracing is on. */
-    public <T> Message<T> carry(Message<T> message, TraceSpan span) {
-        return span.context() == null ? message : message.addMetadata(new TraceParent(span.context()));
-    }
-
     /** Starts the routing span of an event that came on {@code message}. */
     public TraceSpan startRoute(MlEvent event, Message<?> message) {
         if (!enabled) {
@@ -104,12 +99,12 @@ public class Tracing {
         return new TraceSpan(builder.startSpan(), parent);
     }
 
-    /** Starts the span of an action that came on {@code message}. */
-    public TraceSpan startAction(ActionTask task, Message<?> message) {
+    /** Starts the span of an action run as part of {@code route} (an event's routing span). */
+    public TraceSpan startAction(ActionTask task, TraceSpan route) {
         if (!enabled) {
             return TraceSpan.NONE;
         }
-        Context parent = parent(message);
+        Context parent = route.context() == null ? Context.root() : route.context();
         Span span = tracer.spanBuilder("action " + task.kind().key()).setSpanKind(SpanKind.INTERNAL).setParent(parent)
                 .setAttribute(EVENT_ID, task.key().eventId()).setAttribute(EVENT_TYPE, task.event().type())
                 .setAttribute(RULE, task.ruleName()).setAttribute(ACTION, (long) task.key().actionIndex())

@@ -1,6 +1,5 @@
 package io.amlrouter.rules;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +7,14 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.amlrouter.events.Channels;
+import io.amlrouter.events.EventBus;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.guard.GuardMetrics;
 import io.amlrouter.guard.RateLimit;
@@ -21,7 +23,6 @@ import io.amlrouter.guard.Silence;
 import io.amlrouter.guard.Silences;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.Claim;
-import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.observability.ActionMetrics;
 import io.amlrouter.observability.IngestMetrics;
@@ -37,14 +38,25 @@ import io.amlrouter.rules.action.RenderedAction;
 import io.amlrouter.rules.digest.DigestRecorder;
 import io.amlrouter.rules.load.RuleSetHolder;
 import io.amlrouter.rules.template.RenderException;
+import io.amlrouter.routing.ActionHandOff;
+import io.amlrouter.routing.ActionPendingException;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Routes each event of {@code ml-events}: evaluates every rule, and for each action of each matching
- * rule that is still owed (per the ledger) renders it and sends it to its kind's channel. The event is
- * acknowledged once every action message is acknowledged, and nacked (so the webhook answers 503 and
- * Event Grid redelivers) when any failed transiently. Events are routed concurrently: this method
- * returns at once and the acknowledgement follows the actions.
+ * rule that is still owed claims it, renders it and hands it to {@link ActionHandOff}, which runs it with
+ * its kind's executor and settles the claim. The event's message is acknowledged once every action is
+ * done (or failed permanently), and nacked (so the webhook answers 503 and Event Grid redelivers) when
+ * any is still owed: {@link #onMessage} is the one place that acknowledges.
+ * <p>
+ * The channel is consumed as a stream ({@code @Channel} injection of the {@code Multi} the
+ * {@link EventBus}'s emitter feeds): up to {@link EventBus#CAPACITY} events are routed at once
+ * ({@code transformToUni(..).merge(n)}), each subscribed on the thread that hands it over (the delivery's
+ * event loop), without a hop to another context. A {@code @Incoming} method returning a {@code Uni}
+ * would be acknowledged by the framework but routed one event at a time (SmallRye Reactive Messaging
+ * concatenates such methods), and one event waiting for a held claim would stall all the others.
  */
 @ApplicationScoped
 public class EventRouter {
@@ -52,11 +64,9 @@ public class EventRouter {
     private static final Logger LOG = Logger.getLogger(EventRouter.class);
 
     private final RuleSetHolder rules;
-    private final ActionDispatcher dispatcher;
+    private final ActionHandOff actions;
     private final OutcomeLedger ledger;
-    private final Duration lease;
-    private final Duration heldClaimWait;
-    private final DeadLetterLog deadLetters;
+    private final Multi<Message<MlEvent>> events;
     private final RoutingMetrics metrics;
     private final IngestMetrics ingestMetrics;
     private final ActionMetrics actionMetrics;
@@ -66,16 +76,14 @@ public class EventRouter {
     private final RateLimiter limiter;
     private final GuardMetrics guardMetrics;
 
-    public EventRouter(RuleSetHolder rules, ActionDispatcher dispatcher, OutcomeLedger ledger, LedgerConfig ledgerConfig,
-            RulesConfig config, DeadLetterLog deadLetters, RoutingMetrics metrics, IngestMetrics ingestMetrics,
-            ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests, Silences silences, RateLimiter limiter,
-            GuardMetrics guardMetrics) {
+    public EventRouter(RuleSetHolder rules, ActionHandOff actions, OutcomeLedger ledger,
+            @Channel(Channels.ML_EVENTS) Multi<Message<MlEvent>> events, RoutingMetrics metrics,
+            IngestMetrics ingestMetrics, ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests,
+            Silences silences, RateLimiter limiter, GuardMetrics guardMetrics) {
         this.rules = rules;
-        this.dispatcher = dispatcher;
+        this.actions = actions;
         this.ledger = ledger;
-        this.lease = ledgerConfig.claimLease();
-        this.heldClaimWait = config.heldClaimWait();
-        this.deadLetters = deadLetters;
+        this.events = events;
         this.metrics = metrics;
         this.ingestMetrics = ingestMetrics;
         this.actionMetrics = actionMetrics;
@@ -86,20 +94,27 @@ public class EventRouter {
         this.guardMetrics = guardMetrics;
     }
 
-    @Incoming(Channels.ML_EVENTS)
-    public Uni<Void> route(Message<MlEvent> message) {
+    /** Subscribes to {@code ml-events} once the application has started. */
+    void start(@Observes StartupEvent started) {
+        events.onItem().transformToUni(this::onMessage).merge(EventBus.CAPACITY)
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.errorf(failure, "The ml-events channel failed; no event is routed any more"),
+                        () -> LOG.debug("The ml-events channel completed"));
+    }
+
+    /**
+     * Routes the event of one message and acknowledges it: acked when the event owes nothing more, nacked
+     * with the reason when an action is still owed. Never fails, so one event cannot end the stream.
+     */
+    Uni<Void> onMessage(Message<MlEvent> message) {
         MlEvent event = message.getPayload();
         TraceSpan span = tracing.startRoute(event, message);
-        route(event, span).subscribe().with(
-                ignored -> {
-                    span.end((Throwable) null);
-                    message.ack();
-                },
-                failure -> {
+        return Uni.createFrom().deferred(() -> route(event, span))
+                .onItemOrFailure().transformToUni((ignored, failure) -> {
                     span.end(failure);
-                    message.nack(failure);
-                });
-        return Uni.createFrom().voidItem();
+                    return Uni.createFrom().completionStage(failure == null ? message.ack() : message.nack(failure));
+                })
+                .onFailure().recoverWithNull();
     }
 
     /** Runs what the event still owes; fails when an action failed transiently. */
@@ -184,7 +199,7 @@ public class EventRouter {
     private Uni<Void> runAction(MlEvent event, Rule rule, int index, TraceSpan span) {
         ActionSpec spec = rule.actions().get(index);
         ActionKey key = new ActionKey(event.id(), rule.name(), index);
-        return claim(key, spec.kind().key()).chain(claim -> {
+        return actions.claim(key, spec.kind()).chain(claim -> {
             if (claim instanceof Claim.AlreadyDone done) {
                 if (LOG.isDebugEnabled()) {
                     try (LogContext ignored = LogContext.of(event, rule.name(), index, spec.kind().key())) {
@@ -203,8 +218,7 @@ public class EventRouter {
                                 groupable.group().get());
                     } catch (RenderException e) {
                         actionMetrics.failedToRender(spec.kind(), rule.name());
-                        return ledger.failedPermanently(key, "template: " + e.getMessage()).invoke(
-                                () -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
+                        return actions.deadLetter(key, spec.kind(), "template: " + e.getMessage(), event);
                     }
                 });
             }
@@ -213,11 +227,10 @@ public class EventRouter {
                 rendered = spec.render(new ActionContext(event, rule.name(), rule.description(), index));
             } catch (RenderException e) {
                 actionMetrics.failedToRender(spec.kind(), rule.name());
-                return ledger.failedPermanently(key, "template: " + e.getMessage())
-                        .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
+                return actions.deadLetter(key, spec.kind(), "template: " + e.getMessage(), event);
             }
             return limited(event, rule, index, spec, key,
-                    () -> dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered), span));
+                    () -> actions.run(new ActionTask(key, event, rule.name(), rendered), span));
         });
     }
 
@@ -233,38 +246,11 @@ public class EventRouter {
             limitKey = limit.get().render(new ActionContext(event, rule.name(), rule.description(), index));
         } catch (RenderException e) {
             actionMetrics.failedToRender(spec.kind(), rule.name());
-            return ledger.failedPermanently(key, "limit key: " + e.getMessage())
-                    .invoke(() -> deadLetters.record(key, spec.kind().key(), "limit key: " + e.getMessage(), event));
+            return actions.deadLetter(key, spec.kind(), "limit key: " + e.getMessage(), event);
         }
         return limiter.admit(key, spec.kind(), limit.get(), limitKey, Instant.now())
-                .onFailure().call(t -> ledger.failedTransiently(key, "rate limit undecided: " + t.getMessage()))
+                .onFailure().call(t -> actions.release(key, "rate limit undecided: " + t.getMessage()))
                 .chain(admitted -> admitted ? run.get() : Uni.createFrom().voidItem());
-    }
-
-    /**
-     * Claims the action. While another replica holds it, asks again every 200 ms: it ends as done there,
-     * or its lease lapses (that replica died) and the claim is granted here. Fails with
-     * {@link ActionPendingException} when it is still held after {@code rules.held-claim-wait}.
-     */
-    private Uni<Claim> claim(ActionKey key, String kind) {
-        return Uni.createFrom().deferred(() -> ledger.claim(key, kind, lease))
-                .onItem().invoke(c -> {
-                    if (c instanceof Claim.HeldElsewhere held && LOG.isDebugEnabled()) {
-                        try (LogContext ignored = LogContext.ofAction(key.eventId(), null, null, key.rule(),
-                                key.actionIndex(), kind)) {
-                            LOG.debugf("Action %s is being run by %s; waiting for its outcome", key,
-                                    held.record().owner());
-                        }
-                    }
-                })
-                .repeat().withDelay(Duration.ofMillis(200)).whilst(c -> c instanceof Claim.HeldElsewhere)
-                .collect().last()
-                .ifNoItem().after(heldClaimWait).fail()
-                .onFailure().transform(t -> new ActionPendingException(key + " is still running on another replica"))
-                .onItem().transformToUni(c -> c instanceof Claim.HeldElsewhere held
-                        ? Uni.createFrom().<Claim>failure(new ActionPendingException(key + " is still running on "
-                                + held.record().owner()))
-                        : Uni.createFrom().item(c));
     }
 
     private static Throwable summarize(Throwable failure) {
@@ -273,12 +259,5 @@ public class EventRouter {
                     .map(c -> String.valueOf(c.getMessage())).toList()));
         }
         return failure;
-    }
-
-    /** An action of the event is still owed: it failed transiently or is running elsewhere. */
-    public static final class ActionPendingException extends RuntimeException {
-        public ActionPendingException(String message) {
-            super(message, null, false, false);
-        }
     }
 }

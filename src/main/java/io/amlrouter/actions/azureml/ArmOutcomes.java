@@ -3,7 +3,7 @@ package io.amlrouter.actions.azureml;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.amlrouter.actions.ActionResult;
+import io.amlrouter.routing.ActionResult;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.rules.action.ActionTask;

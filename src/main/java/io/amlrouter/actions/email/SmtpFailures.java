@@ -9,7 +9,7 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
-import io.amlrouter.actions.ActionResult;
+import io.amlrouter.routing.ActionResult;
 import io.vertx.ext.mail.SMTPException;
 
 /**

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.amlrouter.actions.ActionResult;
+import io.amlrouter.routing.ActionResult;
 import io.vertx.ext.mail.SMTPException;
 
 /** Failures as the Vert.x mail client reports them, sorted into retry (transient) or dead letter (permanent). */

@@ -1,4 +1,4 @@
-package io.amlrouter.actions;
+package io.amlrouter.routing;
 
 /** How an action ended. */
 public sealed interface ActionResult {
