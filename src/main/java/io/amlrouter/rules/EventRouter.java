@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,7 +43,10 @@ import io.amlrouter.routing.ActionHandOff;
 import io.amlrouter.routing.ActionPendingException;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Routes each event of {@code ml-events}: evaluates every rule, and for each action of each matching
@@ -53,8 +57,8 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * The channel is consumed as a stream ({@code @Channel} injection of the {@code Multi} the
  * {@link EventBus}'s emitter feeds): up to {@link EventBus#CAPACITY} events are routed at once
- * ({@code transformToUni(..).merge(n)}), each subscribed on the thread that hands it over (the delivery's
- * event loop), without a hop to another context. A {@code @Incoming} method returning a {@code Uni}
+ * ({@code transformToUni(..).merge(n)}), each as a task of its own on a new duplicated context of the
+ * sender's event loop ({@link #ownContext}). A {@code @Incoming} method returning a {@code Uni}
  * would be acknowledged by the framework but routed one event at a time (SmallRye Reactive Messaging
  * concatenates such methods), and one event waiting for a held claim would stall all the others.
  */
@@ -109,12 +113,26 @@ public class EventRouter {
     Uni<Void> onMessage(Message<MlEvent> message) {
         MlEvent event = message.getPayload();
         TraceSpan span = tracing.startRoute(event, message);
-        return Uni.createFrom().deferred(() -> route(event, span))
+        return Uni.createFrom().deferred(() -> route(event, span)).runSubscriptionOn(ownContext())
                 .onItemOrFailure().transformToUni((ignored, failure) -> {
                     span.end(failure);
                     return Uni.createFrom().completionStage(failure == null ? message.ack() : message.nack(failure));
                 })
                 .onFailure().recoverWithNull();
+    }
+
+    /**
+     * Where an event's routing starts: a task of its own on a new Vert.x duplicated context of the sender's
+     * event loop (as SmallRye's mediator did), so that a delivery of 1,000 events does not hold the event
+     * loop for all of them while other requests (refusals, probes) wait; inline when there is no context.
+     */
+    private static Executor ownContext() {
+        Context current = Vertx.currentContext();
+        if (current == null) {
+            return Runnable::run;
+        }
+        Context own = VertxContext.createNewDuplicatedContext(current);
+        return task -> own.runOnContext(ignored -> task.run());
     }
 
     /** Runs what the event still owes; fails when an action failed transiently. */
