@@ -5,12 +5,13 @@ import java.util.Optional;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.routing.ActionTask;
+import io.amlrouter.routing.EventObservability;
 import io.amlrouter.rules.action.ActionKind;
 import io.smallrye.mutiny.Context;
 
 /**
  * Which action a piece of work belongs to: its event (id, type, subject), rule, index and kind. The
- * action runner subscribes to each action with it in the Mutiny subscriber context, so code deep in the
+ * action hand-off subscribes to each action with its task in the Mutiny subscriber context, so code deep in the
  * call (the outbound retry loop) can label its metrics and log lines without being handed it.
  *
  * @param eventType null when unknown
@@ -43,8 +44,14 @@ public record ActionScope(String eventId, String eventType, String subject, Stri
         return Context.of(KEY, this);
     }
 
-    /** The scope in a Mutiny context, if the work was subscribed with one. */
+    /**
+     * The scope in a Mutiny context, if the work was subscribed with one: this scope ({@link #context}), or
+     * the task the action hand-off ran it for ({@link EventObservability#actionContext}).
+     */
     public static Optional<ActionScope> in(Context context) {
-        return context.contains(KEY) ? Optional.of(context.get(KEY)) : Optional.empty();
+        if (context.contains(KEY)) {
+            return Optional.of(context.get(KEY));
+        }
+        return EventObservability.actionTask(context).map(ActionScope::of);
     }
 }

@@ -28,7 +28,7 @@ import io.amlrouter.ledger.GroupEntry;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.observability.LogContext;
-import io.amlrouter.routing.ActionDispatcher;
+import io.amlrouter.routing.ActionHandOff;
 import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.action.ActionKind;
@@ -66,7 +66,7 @@ public class DigestFlusher {
 
     private final OutcomeLedger ledger;
     private final RuleSetHolder rules;
-    private final ActionDispatcher dispatcher;
+    private final ActionHandOff dispatcher;
     private final EventDecoder decoder;
     private final DeadLetterLog deadLetters;
     private final DigestMetrics metrics;
@@ -79,7 +79,7 @@ public class DigestFlusher {
     private int looksSinceGauge;
     private volatile long timer = -1;
 
-    public DigestFlusher(OutcomeLedger ledger, RuleSetHolder rules, ActionDispatcher dispatcher, EventDecoder decoder,
+    public DigestFlusher(OutcomeLedger ledger, RuleSetHolder rules, ActionHandOff dispatcher, EventDecoder decoder,
             DeadLetterLog deadLetters, DigestMetrics metrics, DigestConfig config, LedgerConfig ledgerConfig,
             Vertx vertx) {
         this.ledger = ledger;
@@ -209,7 +209,7 @@ public class DigestFlusher {
                         key.rule(), key.actionIndex(), batch.group().key().isEmpty() ? ""
                                 : ", key \"" + batch.group().key() + "\"", batch.seq());
             }
-            return dispatcher.dispatch(new ActionTask(key, events.get(0), key.rule(), rendered))
+            return dispatcher.run(new ActionTask(key, events.get(0), key.rule(), rendered))
                     .chain(() -> ledger.action(key))
                     .chain(record -> {
                         metrics.sent(actionKind, key.rule(), record.map(r -> r.state().name()).orElse("")

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.amlrouter.events.MlEvent;
@@ -29,12 +28,8 @@ public class EventPublisher {
 
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
-    /** The outcome of one event's processing: null detail means acknowledged. */
-    record Outcome(boolean acked, String detail) {
-    }
-
     private final EventBus bus;
-    private final ConcurrentHashMap<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<EventBus.Outcome>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger inFlightCount = new AtomicInteger();
     private final int maxInFlight;
     private final IngestMetrics metrics;
@@ -65,10 +60,10 @@ public class EventPublisher {
             return Uni.createFrom().nullItem();
         }
         int reserved = fresh;
-        List<CompletableFuture<Outcome>> outcomes = new ArrayList<>(events.size());
+        List<CompletableFuture<EventBus.Outcome>> outcomes = new ArrayList<>(events.size());
         for (MlEvent event : events) {
-            CompletableFuture<Outcome> mine = new CompletableFuture<>();
-            CompletableFuture<Outcome> running = inFlight.putIfAbsent(event.id(), mine);
+            CompletableFuture<EventBus.Outcome> mine = new CompletableFuture<>();
+            CompletableFuture<EventBus.Outcome> running = inFlight.putIfAbsent(event.id(), mine);
             if (running != null) {
                 metrics.joinedInFlight();
                 if (LOG.isDebugEnabled()) {
@@ -85,7 +80,8 @@ public class EventPublisher {
                 inFlightCount.decrementAndGet();
             });
             outcomes.add(mine);
-            send(event, mine);
+            // The bus never fails: an event it cannot take is owed at once (answered 503).
+            bus.submit(event).thenAccept(mine::complete);
         }
         if (reserved != 0) {
             // Another delivery started or finished one of these ids between the count and the loop.
@@ -98,37 +94,17 @@ public class EventPublisher {
                 .map(ignored -> states(events, outcomes));
     }
 
-    private void send(MlEvent event, CompletableFuture<Outcome> outcome) {
-        Message<MlEvent> message = Message.of(event,
-                () -> {
-                    outcome.complete(new Outcome(true, null));
-                    return CompletableFuture.completedFuture(null);
-                },
-                reason -> {
-                    outcome.complete(new Outcome(false, reason == null ? "not processed" : String.valueOf(reason.getMessage())));
-                    return CompletableFuture.completedFuture(null);
-                });
-        try {
-            bus.send(message);
-        } catch (RuntimeException e) {
-            try (LogContext ignored = EventObservability.logContext(event)) {
-                LOG.warnf("Could not hand event %s to the router: %s", event.id(), e.getMessage());
-            }
-            outcome.complete(new Outcome(false, "the router cannot take events now"));
-        }
-    }
-
-    private static List<EventState> states(List<MlEvent> events, List<CompletableFuture<Outcome>> outcomes) {
+    private static List<EventState> states(List<MlEvent> events, List<CompletableFuture<EventBus.Outcome>> outcomes) {
         List<EventState> states = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             MlEvent e = events.get(i);
-            Outcome o = outcomes.get(i).getNow(null);
+            EventBus.Outcome o = outcomes.get(i).getNow(null);
             if (o == null) {
                 states.add(new EventState(e.id(), e.type(), EventState.PENDING, "still being processed at the deadline"));
-            } else if (o.acked()) {
-                states.add(new EventState(e.id(), e.type(), EventState.DONE, null));
+            } else if (o instanceof EventBus.Outcome.Owed owed) {
+                states.add(new EventState(e.id(), e.type(), EventState.FAILED, owed.reason()));
             } else {
-                states.add(new EventState(e.id(), e.type(), EventState.FAILED, o.detail()));
+                states.add(new EventState(e.id(), e.type(), EventState.DONE, null));
             }
         }
         return states;

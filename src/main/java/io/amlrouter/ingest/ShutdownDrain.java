@@ -20,8 +20,8 @@ import io.quarkus.runtime.ShutdownEvent;
  * answered 503 at the deadline and the action goes on), so this waits, within the same budget counted
  * from the start of shutdown, until no event is in flight. The ledger (Redis client) and the mailer
  * are still open here: shutdown observers run before the extensions close their clients. Actions still
- * running when the budget is spent are settled right after this by the action runner, which observes the
- * shutdown itself at the next priority ({@code ActionRunner#settleCutActions}), so their claims do not make
+ * running when the budget is spent are settled right after this by the action hand-off, which observes the
+ * shutdown itself at the next priority ({@code routing.ActionHandOff#settleCutActions}), so their claims do not make
  * the redeliveries wait for the lease.
  */
 @ApplicationScoped

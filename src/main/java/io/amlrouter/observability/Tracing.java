@@ -75,11 +75,6 @@ public class Tracing {
         return enabled ? message.addMetadata(new TraceParent(Context.current())) : message;
     }
 
-    /** The message, carrying {@code span}'s context along when tracing is on. */
-    public <T> Message<T> carry(Message<T> message, TraceSpan span) {
-        return span.context() == null ? message : message.addMetadata(new TraceParent(span.context()));
-    }
-
     /**
      * Starts the routing span of an event that came on {@code message}: its id, type, subject (null when
      * none) and schema label, and its raw JSON, whose CloudEvents {@code traceparent} (when valid) is
@@ -108,15 +103,15 @@ public class Tracing {
     }
 
     /**
-     * Starts the span of an action that came on {@code message}: its event's id and type, its rule, its
-     * index in the rule and its kind's key.
+     * Starts the span of an action run as part of {@code route} (an event's routing span): its event's id
+     * and type, its rule, its index in the rule and its kind's key.
      */
     public TraceSpan startAction(String eventId, String eventType, String rule, int action, String kind,
-            Message<?> message) {
+            TraceSpan route) {
         if (!enabled) {
             return TraceSpan.NONE;
         }
-        Context parent = parent(message);
+        Context parent = route.context() == null ? Context.root() : route.context();
         Span span = tracer.spanBuilder("action " + kind).setSpanKind(SpanKind.INTERNAL).setParent(parent)
                 .setAttribute(EVENT_ID, eventId).setAttribute(EVENT_TYPE, eventType)
                 .setAttribute(RULE, rule).setAttribute(ACTION, (long) action)

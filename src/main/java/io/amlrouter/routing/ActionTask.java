@@ -6,9 +6,9 @@ import io.amlrouter.rules.action.ActionKind;
 import io.amlrouter.rules.action.RenderedAction;
 
 /**
- * What travels on an action channel: one rendered action of one event, with the key its outcome is
- * recorded under. The message carrying it is acknowledged once the outcome is recorded: acked when
- * the action succeeded or failed permanently, nacked when it failed transiently.
+ * What the router hands to an action's executor: one rendered action of one event, with the key its outcome is
+ * recorded under (routing.ActionHandOff records it: the action is done when it succeeded or failed
+ * permanently, still owed when it failed transiently).
  */
 public record ActionTask(ActionKey key, MlEvent event, String ruleName, RenderedAction action) {
 

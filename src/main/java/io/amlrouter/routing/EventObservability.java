@@ -1,5 +1,7 @@
 package io.amlrouter.routing;
 
+import java.util.Optional;
+
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.amlrouter.events.EventSchema;
@@ -7,6 +9,7 @@ import io.amlrouter.events.MlEvent;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TraceSpan;
 import io.amlrouter.observability.Tracing;
+import io.smallrye.mutiny.Context;
 
 /**
  * The log context and the spans of an event and of an action task. {@code observability} takes names and
@@ -14,6 +17,9 @@ import io.amlrouter.observability.Tracing;
  * hand-off, so every log line and span keeps its fields.
  */
 public final class EventObservability {
+
+    /** The Mutiny context key of the task an action runs for. */
+    private static final String ACTION_TASK = "aml-event-router.action-task";
 
     private EventObservability() {
     }
@@ -44,10 +50,23 @@ public final class EventObservability {
                 event.raw(), message);
     }
 
-    /** Starts the span of an action that came on {@code message}. */
-    public static TraceSpan startAction(Tracing tracing, ActionTask task, Message<?> message) {
+    /** Starts the span of an action run as part of its event's routing ({@code route}, its span). */
+    public static TraceSpan startAction(Tracing tracing, ActionTask task, TraceSpan route) {
         return tracing.startAction(task.key().eventId(), task.event().type(), task.ruleName(),
-                task.key().actionIndex(), task.kind().key(), message);
+                task.key().actionIndex(), task.kind().key(), route);
+    }
+
+    /**
+     * The Mutiny subscriber context the hand-off runs an action in: it carries the task, so code deep in
+     * the call (the outbound retry loop) can tell which action it works for ({@code actions.ActionScope#in}).
+     */
+    public static Context actionContext(ActionTask task) {
+        return Context.of(ACTION_TASK, task);
+    }
+
+    /** The task an action context carries, if the work was subscribed with one ({@link #actionContext}). */
+    public static Optional<ActionTask> actionTask(Context context) {
+        return context.contains(ACTION_TASK) ? Optional.of(context.get(ACTION_TASK)) : Optional.empty();
     }
 
     /** Ends an action's span with its result. */

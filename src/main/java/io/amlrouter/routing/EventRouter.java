@@ -1,18 +1,18 @@
 package io.amlrouter.routing;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.deadletter.DeadLetterLog;
 import io.amlrouter.events.Channels;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.guard.GuardMetrics;
@@ -20,14 +20,12 @@ import io.amlrouter.guard.RateLimiter;
 import io.amlrouter.guard.Silences;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.Claim;
-import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TraceSpan;
 import io.amlrouter.observability.Tracing;
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.RuleSet;
-import io.amlrouter.rules.RulesConfig;
 import io.amlrouter.rules.action.ActionContext;
 import io.amlrouter.rules.action.ActionSpec;
 import io.amlrouter.rules.action.GroupableAction;
@@ -37,14 +35,26 @@ import io.amlrouter.rules.digest.DigestRecorder;
 import io.amlrouter.rules.guard.Silence;
 import io.amlrouter.rules.load.RuleSetHolder;
 import io.amlrouter.rules.template.RenderException;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * Routes each event of {@code ml-events}: evaluates every rule, and for each action of each matching
- * rule that is still owed (per the ledger) renders it and sends it to its kind's channel. The event is
- * acknowledged once every action message is acknowledged, and nacked (so the webhook answers 503 and
- * Event Grid redelivers) when any failed transiently. Events are routed concurrently: this method
- * returns at once and the acknowledgement follows the actions.
+ * rule that is still owed claims it, renders it and hands it to {@link ActionHandOff}, which runs it with
+ * its kind's executor and settles the claim. The event's message is acknowledged once every action is
+ * done (or failed permanently), and nacked (so the webhook answers 503 and Event Grid redelivers) when
+ * any is still owed: {@link #onMessage} is the one place that acknowledges.
+ * <p>
+ * The channel is consumed as a stream ({@code @Channel} injection of the {@code Multi} the
+ * {@link EventBus}'s emitter feeds): up to {@link EventBus#CAPACITY} events are routed at once
+ * ({@code transformToUni(..).merge(n)}), each as a task of its own on a new duplicated context of the
+ * sender's event loop ({@link #ownContext}). A {@code @Incoming} method returning a {@code Uni}
+ * would be acknowledged by the framework but routed one event at a time (SmallRye Reactive Messaging
+ * concatenates such methods), and one event waiting for a held claim would stall all the others.
  */
 @ApplicationScoped
 public class EventRouter {
@@ -52,11 +62,9 @@ public class EventRouter {
     private static final Logger LOG = Logger.getLogger(EventRouter.class);
 
     private final RuleSetHolder rules;
-    private final ActionDispatcher dispatcher;
+    private final ActionHandOff actions;
     private final OutcomeLedger ledger;
-    private final Duration lease;
-    private final Duration heldClaimWait;
-    private final DeadLetterLog deadLetters;
+    private final Multi<Message<MlEvent>> events;
     private final RoutingMetrics metrics;
     private final ActionMetrics actionMetrics;
     private final Tracing tracing;
@@ -65,16 +73,14 @@ public class EventRouter {
     private final RateLimiter limiter;
     private final GuardMetrics guardMetrics;
 
-    public EventRouter(RuleSetHolder rules, ActionDispatcher dispatcher, OutcomeLedger ledger, LedgerConfig ledgerConfig,
-            RulesConfig config, DeadLetterLog deadLetters, RoutingMetrics metrics,
+    public EventRouter(RuleSetHolder rules, ActionHandOff actions, OutcomeLedger ledger,
+            @Channel(Channels.ML_EVENTS) Multi<Message<MlEvent>> events, RoutingMetrics metrics,
             ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests, Silences silences, RateLimiter limiter,
             GuardMetrics guardMetrics) {
         this.rules = rules;
-        this.dispatcher = dispatcher;
+        this.actions = actions;
         this.ledger = ledger;
-        this.lease = ledgerConfig.claimLease();
-        this.heldClaimWait = config.heldClaimWait();
-        this.deadLetters = deadLetters;
+        this.events = events;
         this.metrics = metrics;
         this.actionMetrics = actionMetrics;
         this.tracing = tracing;
@@ -84,20 +90,41 @@ public class EventRouter {
         this.guardMetrics = guardMetrics;
     }
 
-    @Incoming(Channels.ML_EVENTS)
-    public Uni<Void> route(Message<MlEvent> message) {
+    /** Subscribes to {@code ml-events} once the application has started. */
+    void start(@Observes StartupEvent started) {
+        events.onItem().transformToUni(this::onMessage).merge(EventBus.CAPACITY)
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.errorf(failure, "The ml-events channel failed; no event is routed any more"),
+                        () -> LOG.debug("The ml-events channel completed"));
+    }
+
+    /**
+     * Routes the event of one message and acknowledges it: acked when the event owes nothing more, nacked
+     * with the reason when an action is still owed. Never fails, so one event cannot end the stream.
+     */
+    Uni<Void> onMessage(Message<MlEvent> message) {
         MlEvent event = message.getPayload();
         TraceSpan span = EventObservability.startRoute(tracing, event, message);
-        route(event, span).subscribe().with(
-                ignored -> {
-                    span.end((Throwable) null);
-                    message.ack();
-                },
-                failure -> {
+        return Uni.createFrom().deferred(() -> route(event, span)).runSubscriptionOn(ownContext())
+                .onItemOrFailure().transformToUni((ignored, failure) -> {
                     span.end(failure);
-                    message.nack(failure);
-                });
-        return Uni.createFrom().voidItem();
+                    return Uni.createFrom().completionStage(failure == null ? message.ack() : message.nack(failure));
+                })
+                .onFailure().recoverWithNull();
+    }
+
+    /**
+     * Where an event's routing starts: a task of its own on a new Vert.x duplicated context of the sender's
+     * event loop (as SmallRye's mediator did), so that a delivery of 1,000 events does not hold the event
+     * loop for all of them while other requests (refusals, probes) wait; inline when there is no context.
+     */
+    private static Executor ownContext() {
+        Context current = Vertx.currentContext();
+        if (current == null) {
+            return Runnable::run;
+        }
+        Context own = VertxContext.createNewDuplicatedContext(current);
+        return task -> own.runOnContext(ignored -> task.run());
     }
 
     /** Runs what the event still owes; fails when an action failed transiently. */
@@ -182,7 +209,7 @@ public class EventRouter {
     private Uni<Void> runAction(MlEvent event, Rule rule, int index, TraceSpan span) {
         ActionSpec spec = rule.actions().get(index);
         ActionKey key = new ActionKey(event.id(), rule.name(), index);
-        return claim(key, spec.kind().key()).chain(claim -> {
+        return actions.claim(key, spec.kind()).chain(claim -> {
             if (claim instanceof Claim.AlreadyDone done) {
                 if (LOG.isDebugEnabled()) {
                     try (LogContext ignored = EventObservability.logContext(event, rule.name(), index, spec.kind().key())) {
@@ -201,8 +228,7 @@ public class EventRouter {
                                 groupable.group().get());
                     } catch (RenderException e) {
                         actionMetrics.failedToRender(spec.kind(), rule.name());
-                        return ledger.failedPermanently(key, "template: " + e.getMessage()).invoke(
-                                () -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
+                        return actions.deadLetter(key, spec.kind(), "template: " + e.getMessage(), event);
                     }
                 });
             }
@@ -211,11 +237,10 @@ public class EventRouter {
                 rendered = spec.render(new ActionContext(event, rule.name(), rule.description(), index));
             } catch (RenderException e) {
                 actionMetrics.failedToRender(spec.kind(), rule.name());
-                return ledger.failedPermanently(key, "template: " + e.getMessage())
-                        .invoke(() -> deadLetters.record(key, spec.kind().key(), "template: " + e.getMessage(), event));
+                return actions.deadLetter(key, spec.kind(), "template: " + e.getMessage(), event);
             }
             return limited(event, rule, index, spec, key,
-                    () -> dispatcher.dispatch(new ActionTask(key, event, rule.name(), rendered), span));
+                    () -> actions.run(new ActionTask(key, event, rule.name(), rendered), span));
         });
     }
 
@@ -231,38 +256,11 @@ public class EventRouter {
             limitKey = limit.get().render(new ActionContext(event, rule.name(), rule.description(), index));
         } catch (RenderException e) {
             actionMetrics.failedToRender(spec.kind(), rule.name());
-            return ledger.failedPermanently(key, "limit key: " + e.getMessage())
-                    .invoke(() -> deadLetters.record(key, spec.kind().key(), "limit key: " + e.getMessage(), event));
+            return actions.deadLetter(key, spec.kind(), "limit key: " + e.getMessage(), event);
         }
         return limiter.admit(key, spec.kind(), limit.get(), limitKey, Instant.now())
-                .onFailure().call(t -> ledger.failedTransiently(key, "rate limit undecided: " + t.getMessage()))
+                .onFailure().call(t -> actions.release(key, "rate limit undecided: " + t.getMessage()))
                 .chain(admitted -> admitted ? run.get() : Uni.createFrom().voidItem());
-    }
-
-    /**
-     * Claims the action. While another replica holds it, asks again every 200 ms: it ends as done there,
-     * or its lease lapses (that replica died) and the claim is granted here. Fails with
-     * {@link ActionPendingException} when it is still held after {@code rules.held-claim-wait}.
-     */
-    private Uni<Claim> claim(ActionKey key, String kind) {
-        return Uni.createFrom().deferred(() -> ledger.claim(key, kind, lease))
-                .onItem().invoke(c -> {
-                    if (c instanceof Claim.HeldElsewhere held && LOG.isDebugEnabled()) {
-                        try (LogContext ignored = LogContext.ofAction(key.eventId(), null, null, key.rule(),
-                                key.actionIndex(), kind)) {
-                            LOG.debugf("Action %s is being run by %s; waiting for its outcome", key,
-                                    held.record().owner());
-                        }
-                    }
-                })
-                .repeat().withDelay(Duration.ofMillis(200)).whilst(c -> c instanceof Claim.HeldElsewhere)
-                .collect().last()
-                .ifNoItem().after(heldClaimWait).fail()
-                .onFailure().transform(t -> new ActionPendingException(key + " is still running on another replica"))
-                .onItem().transformToUni(c -> c instanceof Claim.HeldElsewhere held
-                        ? Uni.createFrom().<Claim>failure(new ActionPendingException(key + " is still running on "
-                                + held.record().owner()))
-                        : Uni.createFrom().item(c));
     }
 
     private static Throwable summarize(Throwable failure) {
@@ -271,12 +269,5 @@ public class EventRouter {
                     .map(c -> String.valueOf(c.getMessage())).toList()));
         }
         return failure;
-    }
-
-    /** An action of the event is still owed: it failed transiently or is running elsewhere. */
-    public static final class ActionPendingException extends RuntimeException {
-        public ActionPendingException(String message) {
-            super(message, null, false, false);
-        }
     }
 }

@@ -2,11 +2,9 @@ package io.amlrouter.actions.azureml;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
+import io.amlrouter.routing.ActionExecutor;
 import io.amlrouter.routing.ActionResult;
 import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedAdfPipelineRun;
@@ -14,19 +12,22 @@ import io.smallrye.mutiny.Uni;
 
 /** Starts {@code adfPipelineRun} actions and records the run id Data Factory answers with. */
 @ApplicationScoped
-public class AdfPipelineRunProcessor {
+public class AdfPipelineRunProcessor implements ActionExecutor<RenderedAdfPipelineRun> {
 
-    private final ActionRunner runner;
     private final ArmClient arm;
 
-    public AdfPipelineRunProcessor(ActionRunner runner, ArmClient arm) {
-        this.runner = runner;
+    public AdfPipelineRunProcessor(ArmClient arm) {
         this.arm = arm;
     }
 
-    @Incoming("action-adf-pipeline-run")
-    public Uni<Void> process(Message<ActionTask> message) {
-        return runner.run(message, task -> start(task, (RenderedAdfPipelineRun) task.action()));
+    @Override
+    public Class<RenderedAdfPipelineRun> handles() {
+        return RenderedAdfPipelineRun.class;
+    }
+
+    @Override
+    public Uni<ActionResult> execute(ActionTask task, RenderedAdfPipelineRun action) {
+        return start(task, action);
     }
 
     private Uni<ActionResult> start(ActionTask task, RenderedAdfPipelineRun run) {

@@ -2,15 +2,13 @@ package io.amlrouter.actions.azureml;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.events.Workspace;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.routing.ActionExecutor;
 import io.amlrouter.routing.ActionResult;
 import io.amlrouter.routing.ActionTask;
 import io.amlrouter.routing.EventObservability;
@@ -25,21 +23,24 @@ import io.smallrye.mutiny.Uni;
  * {@code GET} confirms the job is there.
  */
 @ApplicationScoped
-public class AmlJobProcessor {
+public class AmlJobProcessor implements ActionExecutor<RenderedAmlJob> {
 
     private static final Logger LOG = Logger.getLogger(AmlJobProcessor.class);
 
-    private final ActionRunner runner;
     private final ArmClient arm;
 
-    public AmlJobProcessor(ActionRunner runner, ArmClient arm) {
-        this.runner = runner;
+    public AmlJobProcessor(ArmClient arm) {
         this.arm = arm;
     }
 
-    @Incoming("action-aml-job")
-    public Uni<Void> process(Message<ActionTask> message) {
-        return runner.run(message, task -> submit(task, (RenderedAmlJob) task.action()));
+    @Override
+    public Class<RenderedAmlJob> handles() {
+        return RenderedAmlJob.class;
+    }
+
+    @Override
+    public Uni<ActionResult> execute(ActionTask task, RenderedAmlJob action) {
+        return submit(task, action);
     }
 
     private Uni<ActionResult> submit(ActionTask task, RenderedAmlJob job) {

@@ -4,13 +4,11 @@ import java.net.URI;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
+import io.amlrouter.routing.ActionExecutor;
 import io.amlrouter.routing.ActionResult;
 import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedAmlPipelineEndpoint;
@@ -21,19 +19,22 @@ import io.smallrye.mutiny.Uni;
  * with an ARM-scoped Entra token, and records the pipeline run id ({@code Id} of the answer).
  */
 @ApplicationScoped
-public class AmlPipelineEndpointProcessor {
+public class AmlPipelineEndpointProcessor implements ActionExecutor<RenderedAmlPipelineEndpoint> {
 
-    private final ActionRunner runner;
     private final ArmClient arm;
 
-    public AmlPipelineEndpointProcessor(ActionRunner runner, ArmClient arm) {
-        this.runner = runner;
+    public AmlPipelineEndpointProcessor(ArmClient arm) {
         this.arm = arm;
     }
 
-    @Incoming("action-aml-pipeline-endpoint")
-    public Uni<Void> process(Message<ActionTask> message) {
-        return runner.run(message, task -> submit(task, (RenderedAmlPipelineEndpoint) task.action()));
+    @Override
+    public Class<RenderedAmlPipelineEndpoint> handles() {
+        return RenderedAmlPipelineEndpoint.class;
+    }
+
+    @Override
+    public Uni<ActionResult> execute(ActionTask task, RenderedAmlPipelineEndpoint action) {
+        return submit(task, action);
     }
 
     private Uni<ActionResult> submit(ActionTask task, RenderedAmlPipelineEndpoint p) {

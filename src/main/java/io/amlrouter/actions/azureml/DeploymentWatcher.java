@@ -7,12 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -406,22 +404,9 @@ public class DeploymentWatcher {
             });
             return;
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Message<MlEvent> message = Message.of(event, () -> {
-            done.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, reason -> {
-            done.completeExceptionally(reason == null ? new IllegalStateException("not processed") : reason);
-            return CompletableFuture.completedFuture(null);
-        });
-        try {
-            metrics.receivedInternal(event);
-            bus.send(message);
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
-        done.whenComplete((ok, failure) -> {
-            if (failure == null) {
+        metrics.receivedInternal(event);
+        bus.submit(event).thenAccept(outcome -> {
+            if (outcome instanceof EventBus.Outcome.Done) {
                 log(w, () -> LOG.infof("%s: announced %s as event %s (%s)", context,
                         w.attributes().get(DeploymentOutcomeEvents.STATUS), event.id(), event.type()));
                 ledger.closeWatch(w.key())
@@ -433,16 +418,17 @@ public class DeploymentWatcher {
                                 e.getMessage())));
                 return;
             }
+            String why = ((EventBus.Outcome.Owed) outcome).reason();
             if (Duration.between(firstAttempt, Instant.now()).compareTo(config.publishRetryFor()) > 0) {
                 log(w, () -> LOG.errorf("%s: event %s (%s) still not processed after %s (%s); giving up", context,
-                        event.id(), event.type(), config.publishRetryFor(), failure.getMessage()));
+                        event.id(), event.type(), config.publishRetryFor(), why));
                 ledger.closeWatch(w.key()).subscribe().with(x -> {
                 }, x -> {
                 });
                 return;
             }
             log(w, () -> LOG.warnf("%s: event %s (%s) not processed yet (%s); publishing it again in %s", context,
-                    event.id(), event.type(), failure.getMessage(), delay));
+                    event.id(), event.type(), why, delay));
             Duration next = delay.multipliedBy(2).compareTo(MAX_PUBLISH_DELAY) > 0 ? MAX_PUBLISH_DELAY
                     : delay.multipliedBy(2);
             vertx.setTimer(Math.max(1, delay.toMillis()), id -> publish(w, firstAttempt, next));

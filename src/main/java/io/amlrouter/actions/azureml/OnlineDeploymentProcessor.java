@@ -8,18 +8,16 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.ActionsConfig;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.RetryAfter;
 import io.amlrouter.events.Workspace;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.ledger.Watch;
+import io.amlrouter.routing.ActionExecutor;
 import io.amlrouter.routing.ActionResult;
 import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedAmlOnlineDeployment;
@@ -33,26 +31,29 @@ import io.smallrye.mutiny.Uni;
  * the watch.
  */
 @ApplicationScoped
-public class OnlineDeploymentProcessor {
+public class OnlineDeploymentProcessor implements ActionExecutor<RenderedAmlOnlineDeployment> {
 
-    private final ActionRunner runner;
     private final ArmClient arm;
     private final OutcomeLedger ledger;
     private final DeploymentWatcher watcher;
     private final ActionsConfig.Deployment config;
 
-    public OnlineDeploymentProcessor(ActionRunner runner, ArmClient arm, OutcomeLedger ledger,
+    public OnlineDeploymentProcessor(ArmClient arm, OutcomeLedger ledger,
             DeploymentWatcher watcher, ActionsConfig config) {
-        this.runner = runner;
         this.arm = arm;
         this.ledger = ledger;
         this.watcher = watcher;
         this.config = config.deployment();
     }
 
-    @Incoming("action-aml-online-deployment")
-    public Uni<Void> process(Message<ActionTask> message) {
-        return runner.run(message, task -> deploy(task, (RenderedAmlOnlineDeployment) task.action()));
+    @Override
+    public Class<RenderedAmlOnlineDeployment> handles() {
+        return RenderedAmlOnlineDeployment.class;
+    }
+
+    @Override
+    public Uni<ActionResult> execute(ActionTask task, RenderedAmlOnlineDeployment action) {
+        return deploy(task, action);
     }
 
     private Uni<ActionResult> deploy(ActionTask task, RenderedAmlOnlineDeployment d) {

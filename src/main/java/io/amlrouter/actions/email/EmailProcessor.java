@@ -10,13 +10,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TextLog;
+import io.amlrouter.routing.ActionExecutor;
+import io.amlrouter.routing.ActionHandOff;
 import io.amlrouter.routing.ActionResult;
 import io.amlrouter.routing.ActionTask;
 import io.amlrouter.routing.EventObservability;
@@ -32,16 +31,16 @@ import io.smallrye.mutiny.Uni;
  * Runs the {@code email} actions: sends each rendered mail through SMTP ({@link SmtpSender}: the relay
  * configured for the Quarkus mailer, in sessions that a deadline can cut before the final {@code .}), or, in
  * log mode, writes it to the log (with the mailer's mock mailbox on, as in dev mode, mails go there). The mode is decided and announced at startup
- * ({@link DeliveryMode}). The outcome goes to the ledger through {@link ActionRunner}, with the mail's
+ * ({@link DeliveryMode}). The outcome goes to the ledger through {@link ActionHandOff}, with the mail's
  * {@code Message-ID} as external id; SMTP failures are sorted by {@link SmtpFailures}.
  */
 @Startup
 @ApplicationScoped
-public class EmailProcessor {
+public class EmailProcessor implements ActionExecutor<RenderedEmail> {
 
     private static final Logger LOG = Logger.getLogger(EmailProcessor.class);
 
-    private final ActionRunner runner;
+    private final ActionHandOff runner;
     private final ReactiveMailer mailer;
     private final EmailConfig config;
     private final DeliveryMode mode;
@@ -51,7 +50,7 @@ public class EmailProcessor {
     private final SmtpSender smtp;
     private final LeftOutRecipients leftOut;
 
-    public EmailProcessor(ActionRunner runner, ReactiveMailer mailer, EmailConfig config, Config mpConfig,
+    public EmailProcessor(ActionHandOff runner, ReactiveMailer mailer, EmailConfig config, Config mpConfig,
             LeftOutRecipients leftOut) {
         this.runner = runner;
         this.leftOut = leftOut;
@@ -79,13 +78,17 @@ public class EmailProcessor {
         return mode.delivery();
     }
 
-    @Incoming("action-email")
-    public Uni<Void> process(Message<ActionTask> message) {
-        return runner.run(message, this::send);
+    @Override
+    public Class<RenderedEmail> handles() {
+        return RenderedEmail.class;
     }
 
-    Uni<ActionResult> send(ActionTask task) {
-        RenderedEmail email = (RenderedEmail) task.action();
+    @Override
+    public Uni<ActionResult> execute(ActionTask task, RenderedEmail email) {
+        return send(task, email);
+    }
+
+    Uni<ActionResult> send(ActionTask task, RenderedEmail email) {
         String messageId = OutgoingMail.messageId(task.key(), messageIdDomain);
         if (mode.delivery() == EmailConfig.Delivery.LOG) {
             try (LogContext ignored = EventObservability.logContext(task)) {

@@ -10,14 +10,12 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
-import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.GuardedHttp;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.actions.http.Outbound;
+import io.amlrouter.routing.ActionExecutor;
 import io.amlrouter.routing.ActionResult;
 import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedWebhook;
@@ -32,26 +30,29 @@ import io.smallrye.mutiny.Uni;
  * addresses are checked before every attempt ({@link GuardedHttp}); a refused one fails permanently.
  */
 @ApplicationScoped
-public class WebhookProcessor {
+public class WebhookProcessor implements ActionExecutor<RenderedWebhook> {
 
     /** The header that names the action for the receiver: {@code EVENT_ID/RULE/INDEX}, stable across retries. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    private final ActionRunner runner;
     private final Outbound calls;
     private final GuardedHttp http;
     private final Config config;
 
-    public WebhookProcessor(ActionRunner runner, Outbound calls, GuardedHttp http, Config config) {
-        this.runner = runner;
+    public WebhookProcessor(Outbound calls, GuardedHttp http, Config config) {
         this.calls = calls;
         this.http = http;
         this.config = config;
     }
 
-    @Incoming("action-webhook")
-    public Uni<Void> process(Message<ActionTask> message) {
-        return runner.run(message, task -> send(task, (RenderedWebhook) task.action()));
+    @Override
+    public Class<RenderedWebhook> handles() {
+        return RenderedWebhook.class;
+    }
+
+    @Override
+    public Uni<ActionResult> execute(ActionTask task, RenderedWebhook action) {
+        return send(task, action);
     }
 
     private Uni<ActionResult> send(ActionTask task, RenderedWebhook hook) {

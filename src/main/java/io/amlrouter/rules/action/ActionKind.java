@@ -4,14 +4,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** The kinds of action a rule can run; each has its own channel and processor. */
+/** The kinds of action a rule can run; each has its own executor (routing.ActionExecutor, one per rendered action). */
 public enum ActionKind {
-    EMAIL("email", "action-email", IfCut.RELEASE_BEFORE_HANDOVER),
-    WEBHOOK("webhook", "action-webhook", IfCut.SETTLE_ONCE_STARTED),
-    AML_JOB("amlJob", "action-aml-job", IfCut.REPEAT),
-    ADF_PIPELINE_RUN("adfPipelineRun", "action-adf-pipeline-run", IfCut.SETTLE_ONCE_STARTED),
-    AML_PIPELINE_ENDPOINT("amlPipelineEndpoint", "action-aml-pipeline-endpoint", IfCut.SETTLE_ONCE_STARTED),
-    AML_ONLINE_DEPLOYMENT("amlOnlineDeployment", "action-aml-online-deployment", IfCut.REPEAT);
+    EMAIL("email", IfCut.RELEASE_BEFORE_HANDOVER),
+    WEBHOOK("webhook", IfCut.SETTLE_ONCE_STARTED),
+    AML_JOB("amlJob", IfCut.REPEAT),
+    ADF_PIPELINE_RUN("adfPipelineRun", IfCut.SETTLE_ONCE_STARTED),
+    AML_PIPELINE_ENDPOINT("amlPipelineEndpoint", IfCut.SETTLE_ONCE_STARTED),
+    AML_ONLINE_DEPLOYMENT("amlOnlineDeployment", IfCut.REPEAT);
 
     /**
      * What an action of this kind that is still running when the service stops (cut at the end of
@@ -25,7 +25,7 @@ public enum ActionKind {
         REPEAT,
         /**
          * Released while nothing has left the process yet (the processor says when it hands the effect
-         * over, {@code ActionRunner.handingOver}); once handed over (a mail given to the SMTP server) it may
+         * over, {@code ActionHandOff.handingOver}); once handed over (a mail given to the SMTP server) it may
          * have happened, and it is settled as a dead letter saying so, never repeated by a redelivery.
          */
         RELEASE_BEFORE_HANDOVER,
@@ -34,12 +34,10 @@ public enum ActionKind {
     }
 
     private final String key;
-    private final String channel;
     private final IfCut ifCut;
 
-    ActionKind(String key, String channel, IfCut ifCut) {
+    ActionKind(String key, IfCut ifCut) {
         this.key = key;
-        this.channel = channel;
         this.ifCut = ifCut;
     }
 
@@ -51,11 +49,6 @@ public enum ActionKind {
     /** The key that names this kind in the rules file. */
     public String key() {
         return key;
-    }
-
-    /** The in-process channel its tasks travel on. */
-    public String channel() {
-        return channel;
     }
 
     public static Optional<ActionKind> fromKey(String key) {

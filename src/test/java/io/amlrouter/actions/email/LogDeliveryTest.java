@@ -17,12 +17,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.amlrouter.actions.ActionRunner;
 import io.amlrouter.deadletter.DeadLetterLog;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.InMemoryLedger;
 import io.amlrouter.observability.Tracing;
+import io.amlrouter.routing.ActionHandOff;
 import io.amlrouter.routing.ActionMetrics;
 import io.amlrouter.routing.ActionResult;
 import io.amlrouter.routing.ActionTask;
@@ -100,9 +100,9 @@ class LogDeliveryTest {
                 return 100;
             }
         };
-        EmailProcessor processor = new EmailProcessor(new ActionRunner(new InMemoryLedger(100, Duration.ofHours(25),
+        EmailProcessor processor = new EmailProcessor(new ActionHandOff(new InMemoryLedger(100, Duration.ofHours(25),
                 Clock.systemUTC(), "test"), new DeadLetterLog(), new ActionMetrics(new SimpleMeterRegistry()),
-                Tracing.off()), mailer, config,
+                Tracing.off(), Duration.ofMinutes(2), Duration.ofSeconds(20), List.of()), mailer, config,
                 new SmallRyeConfigBuilder().withDefaultValue("quarkus.mailer.host", "localhost").build(),
                 new LeftOutRecipients(new SimpleMeterRegistry()));
 
@@ -114,7 +114,7 @@ class LogDeliveryTest {
         });
 
         ActionTask task = sampleFailedRunMail();
-        ActionResult result = processor.send(task).await().atMost(Duration.ofSeconds(5));
+        ActionResult result = processor.execute(task, (RenderedEmail) task.action()).await().atMost(Duration.ofSeconds(5));
 
         String id = OutgoingMail.messageId(task.key(), OutgoingMail.FALLBACK_DOMAIN);
         assertThat(result).isEqualTo(ActionResult.succeeded(id, "written to the log, not sent "

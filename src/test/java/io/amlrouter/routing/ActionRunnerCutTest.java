@@ -1,14 +1,15 @@
-package io.amlrouter.actions;
+package io.amlrouter.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,9 +22,6 @@ import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.Claim;
 import io.amlrouter.ledger.InMemoryLedger;
 import io.amlrouter.observability.Tracing;
-import io.amlrouter.routing.ActionMetrics;
-import io.amlrouter.routing.ActionResult;
-import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.action.RenderedAction;
 import io.amlrouter.rules.action.RenderedAmlJob;
 import io.amlrouter.rules.action.RenderedEmail;
@@ -34,7 +32,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
- * Actions still running when the service stops ({@link ActionRunner#cutUnfinished}): each is settled in
+ * Actions still running when the service stops ({@link ActionHandOff#cutUnfinished}): each is settled in
  * the ledger per its kind, its claim is gone, and its own outcome arriving later changes nothing.
  */
 class ActionRunnerCutTest {
@@ -42,8 +40,11 @@ class ActionRunnerCutTest {
     private static final Duration LEASE = Duration.ofMinutes(2);
 
     private final InMemoryLedger ledger = new InMemoryLedger(100, Duration.ofHours(25), Clock.systemUTC(), "stopping");
-    private final ActionRunner runner = new ActionRunner(ledger, new DeadLetterLog(),
-            new ActionMetrics(new SimpleMeterRegistry()), Tracing.off());
+    /** The outcome of each running action, given (or never given) by the test. */
+    private final Map<ActionKey, AtomicReference<UniEmitter<? super ActionResult>>> outcomes = new ConcurrentHashMap<>();
+    private final ActionHandOff runner = new ActionHandOff(ledger, new DeadLetterLog(),
+            new ActionMetrics(new SimpleMeterRegistry()), Tracing.off(), LEASE, Duration.ofSeconds(20),
+            List.of(waiting(RenderedEmail.class), waiting(RenderedAmlJob.class), waiting(RenderedWebhook.class)));
     private final MlEvent event = EventFixtures.decode(EventFixtures.fresh("eventgrid/RunStatusChanged.json"));
 
     private static final RenderedEmail MAIL = new RenderedEmail(List.of("team@contoso.com"), List.of(), List.of(),
@@ -132,16 +133,25 @@ class ActionRunnerCutTest {
         ActionTask task = new ActionTask(new ActionKey(event.id(), rule, 0), event, rule, action);
         assertThat(claimAgain(task.key())).isInstanceOf(Claim.Granted.class);
         AtomicReference<UniEmitter<? super ActionResult>> emitter = new AtomicReference<>();
+        outcomes.put(task.key(), emitter);
         CompletableFuture<Void> acked = new CompletableFuture<>();
-        Message<ActionTask> message = Message.of(task, () -> {
-            acked.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, reason -> {
-            acked.completeExceptionally(reason);
-            return CompletableFuture.completedFuture(null);
-        });
-        runner.run(message, t -> Uni.createFrom().<ActionResult>emitter(emitter::set));
+        runner.run(task).subscribe().with(acked::complete, acked::completeExceptionally);
         return new Running(task, emitter, acked);
+    }
+
+    /** An executor whose outcome the test gives through {@link #outcomes}. */
+    private <A extends RenderedAction> ActionExecutor<A> waiting(Class<A> type) {
+        return new ActionExecutor<>() {
+            @Override
+            public Class<A> handles() {
+                return type;
+            }
+
+            @Override
+            public Uni<ActionResult> execute(ActionTask task, A action) {
+                return Uni.createFrom().<ActionResult>emitter(e -> outcomes.get(task.key()).set(e));
+            }
+        };
     }
 
     private Claim claimAgain(ActionKey key) {
