@@ -20,7 +20,7 @@ import org.jboss.logging.MDC;
  *
  * <p>It takes names and numbers only (observability imports no feature package): the log context of an
  * {@code MlEvent} or an {@code ActionTask} is {@code io.amlrouter.routing.EventObservability}'s, that of an
- * action's scope {@code io.amlrouter.actions.ActionScope#logContext()}.
+ * action's scope {@code io.amlrouter.routing.ActionScope#logContext()}.
  */
 public final class LogContext implements AutoCloseable {
 

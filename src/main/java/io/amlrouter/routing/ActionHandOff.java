@@ -52,7 +52,7 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * <p>
  * It also observes every action the same way: attempts, outcomes and duration ({@link ActionMetrics}),
  * the action's span ({@link Tracing}), and the action's task in the Mutiny context for the code it
- * calls ({@link EventObservability#actionContext}). It knows the actions running on this replica, so that the ones still
+ * calls ({@link ActionScope}). It knows the actions running on this replica, so that the ones still
  * running when the service stops can be settled instead of leaving their claims to lapse.
  */
 @ApplicationScoped
@@ -181,7 +181,7 @@ public class ActionHandOff {
                         return new ActionResult.FailedTransiently("unexpected error: " + t);
                     })
                     .chain(result -> settle(run) ? finish(run, result).replaceWith(result) : Uni.createFrom().nullItem())
-                    .subscribe().with(EventObservability.actionContext(task), result -> {
+                    .subscribe().with(ActionScope.of(task).context(), result -> {
                         if (result != null) {
                             answer(run, result);
                         }

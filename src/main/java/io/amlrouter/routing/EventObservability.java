@@ -1,6 +1,5 @@
 package io.amlrouter.routing;
 
-import java.util.Optional;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -9,7 +8,6 @@ import io.amlrouter.events.MlEvent;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TraceSpan;
 import io.amlrouter.observability.Tracing;
-import io.smallrye.mutiny.Context;
 
 /**
  * The log context and the spans of an event and of an action task. {@code observability} takes names and
@@ -19,7 +17,6 @@ import io.smallrye.mutiny.Context;
 public final class EventObservability {
 
     /** The Mutiny context key of the task an action runs for. */
-    private static final String ACTION_TASK = "aml-event-router.action-task";
 
     private EventObservability() {
     }
@@ -54,19 +51,6 @@ public final class EventObservability {
     public static TraceSpan startAction(Tracing tracing, ActionTask task, TraceSpan route) {
         return tracing.startAction(task.key().eventId(), task.event().type(), task.ruleName(),
                 task.key().actionIndex(), task.kind().key(), route);
-    }
-
-    /**
-     * The Mutiny subscriber context the hand-off runs an action in: it carries the task, so code deep in
-     * the call (the outbound retry loop) can tell which action it works for ({@code actions.ActionScope#in}).
-     */
-    public static Context actionContext(ActionTask task) {
-        return Context.of(ACTION_TASK, task);
-    }
-
-    /** The task an action context carries, if the work was subscribed with one ({@link #actionContext}). */
-    public static Optional<ActionTask> actionTask(Context context) {
-        return context.contains(ACTION_TASK) ? Optional.of(context.get(ACTION_TASK)) : Optional.empty();
     }
 
     /** Ends an action's span with its result. */

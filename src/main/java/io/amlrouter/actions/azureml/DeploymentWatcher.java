@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.amlrouter.actions.ActionScope;
+import io.amlrouter.routing.ActionScope;
 import io.amlrouter.actions.ActionsConfig;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.RetryAfter;

@@ -15,7 +15,7 @@ import jakarta.ws.rs.ProcessingException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.actions.ActionScope;
+import io.amlrouter.routing.ActionScope;
 import io.amlrouter.actions.ActionsConfig;
 import io.amlrouter.observability.LogContext;
 import io.amlrouter.routing.ActionMetrics;

@@ -1,11 +1,9 @@
-package io.amlrouter.actions;
+package io.amlrouter.routing;
 
 import java.util.Optional;
 
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.observability.LogContext;
-import io.amlrouter.routing.ActionTask;
-import io.amlrouter.routing.EventObservability;
 import io.amlrouter.rules.action.ActionKind;
 import io.smallrye.mutiny.Context;
 
@@ -44,14 +42,8 @@ public record ActionScope(String eventId, String eventType, String subject, Stri
         return Context.of(KEY, this);
     }
 
-    /**
-     * The scope in a Mutiny context, if the work was subscribed with one: this scope ({@link #context}), or
-     * the task the action hand-off ran it for ({@link EventObservability#actionContext}).
-     */
+    /** The scope in a Mutiny context, if the work was subscribed with one ({@link #context}). */
     public static Optional<ActionScope> in(Context context) {
-        if (context.contains(KEY)) {
-            return Optional.of(context.get(KEY));
-        }
-        return EventObservability.actionTask(context).map(ActionScope::of);
+        return context.contains(KEY) ? Optional.of(context.get(KEY)) : Optional.empty();
     }
 }
