@@ -43,7 +43,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * <ul>
  * <li>done: the record is acknowledged; the connector's {@code throttled} commit strategy commits a
  * partition's offset only up to the first record not yet acknowledged, so a commit never passes a record
- * whose actions are owed;</li>
+ * whose actions are owed ({@link ForwardOnlyCommits}: and never moves an offset back);</li>
  * <li>an action failed transiently (or was still running): the record is attempted again on the router's own
  * schedule ({@link Backoff}) while the partition's later records go on (records are processed concurrently,
  * at most {@code ingest.eventhubs.max-in-flight} per replica); past {@code retry.max-attempts} the actions

@@ -48,8 +48,9 @@ public class EventHubsKafkaConfig {
         c.put("key.deserializer", StringDeserializer.class.getName());
         c.put("value.deserializer", ByteArrayDeserializer.class.getName());
         // Records of a partition finish out of order; throttled commits the highest offset below which every
-        // record is acknowledged (done or dead-lettered), never past one still in flight.
-        c.put("commit-strategy", "throttled");
+        // record is acknowledged (done or dead-lettered), never past one still in flight. Its forward-only
+        // variant never sends a commit that would move an offset back (a stale one queued across a rebalance).
+        c.put("commit-strategy", ForwardOnlyCommits.STRATEGY);
         // An unacknowledged record older than this marks the channel unhealthy: the longest a record can stay
         // in flight is its whole retry budget.
         c.put("throttled.unprocessed-record-max-age.ms", String.valueOf(Backoff.budget(config.retry())

@@ -57,7 +57,7 @@ class EventHubsKafkaConfigTest {
                 .containsEntry("topic", "aml-events").containsEntry("group.id", "aml-event-router")
                 .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "OAUTHBEARER")
                 .containsEntry("sasl.login.callback.handler.class", EntraTokenCallbackHandler.class.getName())
-                .containsEntry("commit-strategy", "throttled").containsEntry("failure-strategy", "dead-letter-queue")
+                .containsEntry("commit-strategy", ForwardOnlyCommits.STRATEGY).containsEntry("failure-strategy", "dead-letter-queue")
                 .containsEntry("dead-letter-queue.topic", "aml-events-dead-letters");
         assertThat((String) c.get("sasl.jaas.config")).contains("OAuthBearerLoginModule required")
                 .contains("scope=\"https://myns.servicebus.windows.net/.default\"");
