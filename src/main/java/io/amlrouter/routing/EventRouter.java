@@ -51,7 +51,7 @@ import io.vertx.core.Vertx;
  * <p>
  * The channel is consumed as a stream ({@code @Channel} injection of the {@code Multi} the
  * {@link EventBus}'s emitter feeds): up to {@link EventBus#CAPACITY} events are routed at once
- * ({@code transformToUni(..).merge(n)}), each as a task of its own on a new duplicated context of the
+ * ({@link InFlightLimit}: the back-pressure of {@code transformToUni(..).merge(n)}), each as a task of its own on a new duplicated context of the
  * sender's event loop ({@link #ownContext}). A {@code @Incoming} method returning a {@code Uni}
  * would be acknowledged by the framework but routed one event at a time (SmallRye Reactive Messaging
  * concatenates such methods), and one event waiting for a held claim would stall all the others.
@@ -92,10 +92,7 @@ public class EventRouter {
 
     /** Subscribes to {@code ml-events} once the application has started. */
     void start(@Observes StartupEvent started) {
-        events.onItem().transformToUni(this::onMessage).merge(EventBus.CAPACITY)
-                .subscribe().with(ignored -> {
-                }, failure -> LOG.errorf(failure, "The ml-events channel failed; no event is routed any more"),
-                        () -> LOG.debug("The ml-events channel completed"));
+        events.subscribe().withSubscriber(new InFlightLimit<>(Channels.ML_EVENTS, EventBus.CAPACITY, this::onMessage));
     }
 
     /**
