@@ -1,16 +1,17 @@
 package io.amlrouter.routing;
 
 import java.util.concurrent.Flow;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 import org.jboss.logging.Logger;
 
-import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
 
 /**
  * Consumes a stream with at most {@code limit} items in work at once: requests {@code limit} items, starts
- * the work of each as it arrives, and requests one more each time a work ends (with an item or a failure).
+ * the work of each as it arrives, and requests one more each time a work says it is done (the work is given
+ * the item and a callback to run once, when it ends, whatever the outcome).
  * The same back-pressure as {@code onItem().transformToUni(work).merge(limit)} for a stream whose works
  * emit nothing downstream, without merge's drain loop, which scans every work in flight each time one
  * ends (at a few hundred events in flight that scan was a tenth of the ingest path's CPU: docs/performance.md).
@@ -20,11 +21,11 @@ final class InFlightLimit<T> implements MultiSubscriber<T> {
     private static final Logger LOG = Logger.getLogger(InFlightLimit.class);
 
     private final int limit;
-    private final Function<T, Uni<Void>> work;
+    private final BiConsumer<T, Runnable> work;
     private final String name;
     private volatile Flow.Subscription upstream;
 
-    InFlightLimit(String name, int limit, Function<T, Uni<Void>> work) {
+    InFlightLimit(String name, int limit, BiConsumer<T, Runnable> work) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1: " + limit);
         }
@@ -41,18 +42,18 @@ final class InFlightLimit<T> implements MultiSubscriber<T> {
 
     @Override
     public void onItem(T item) {
-        Uni<Void> started;
+        AtomicBoolean ended = new AtomicBoolean();
+        Runnable done = () -> {
+            if (ended.compareAndSet(false, true)) {
+                upstream.request(1);
+            }
+        };
         try {
-            started = work.apply(item);
+            work.accept(item, done);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "The work of an item of %s failed to start", name);
-            upstream.request(1);
-            return;
+            LOG.errorf(e, "The work of an item of %s failed", name);
+            done.run();
         }
-        started.subscribe().with(ignored -> upstream.request(1), failure -> {
-            LOG.errorf(failure, "The work of an item of %s failed", name);
-            upstream.request(1);
-        });
     }
 
     @Override
