@@ -63,7 +63,14 @@ public class EventRouter {
     private final RuleSetHolder rules;
     private final ActionHandOff actions;
     private final OutcomeLedger ledger;
-    private final Multi<Message<MlEvent>> events;
+    /**
+     * The channel's messages, injected with the raw {@code Message} type on purpose: with a payload type SmallRye
+     * passes every message through a payload converter (a {@code Uni} and two failure operators per message, since
+     * each event's class is a subtype of {@code MlEvent}, not {@code MlEvent}); raw, it hands them over as sent. Only
+     * {@link EventBus} sends on {@code ml-events}, and only {@code Message<MlEvent>}.
+     */
+    @SuppressWarnings("rawtypes")
+    private final Multi<Message> events;
     private final RoutingMetrics metrics;
     private final ActionMetrics actionMetrics;
     private final Tracing tracing;
@@ -73,7 +80,7 @@ public class EventRouter {
     private final GuardMetrics guardMetrics;
 
     public EventRouter(RuleSetHolder rules, ActionHandOff actions, OutcomeLedger ledger,
-            @Channel(Channels.ML_EVENTS) Multi<Message<MlEvent>> events, RoutingMetrics metrics,
+            @Channel(Channels.ML_EVENTS) @SuppressWarnings("rawtypes") Multi<Message> events, RoutingMetrics metrics,
             ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests, Silences silences, RateLimiter limiter,
             GuardMetrics guardMetrics) {
         this.rules = rules;
@@ -91,7 +98,8 @@ public class EventRouter {
 
     /** Subscribes to {@code ml-events} once the application has started. */
     void start(@Observes StartupEvent started) {
-        events.subscribe().withSubscriber(new InFlightLimit<Message<MlEvent>>(Channels.ML_EVENTS, EventBus.CAPACITY, this::onMessage));
+        events.subscribe().withSubscriber(new InFlightLimit<Message>(Channels.ML_EVENTS, EventBus.CAPACITY,
+                (message, done) -> onMessage(typed(message), done)));
     }
 
     /**
@@ -115,6 +123,11 @@ public class EventRouter {
             routed.subscribe().with(ignored -> settle(message, span, null, done),
                     failure -> settle(message, span, failure, done));
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Message<MlEvent> typed(@SuppressWarnings("rawtypes") Message message) {
+        return (Message<MlEvent>) message;
     }
 
     /** Ends the routing span, acks (or nacks with the failure) and calls {@code done} once that is through. */
