@@ -40,7 +40,9 @@
 #  5. Warm-up: BENCH_WARMUP seconds of closed-loop load per server (a third at each payload size).
 #  6. Throughput: closed loop (wrk, 1 thread, BENCH_CONNS connections), BENCH_MEASURE seconds per payload size and
 #     server, BENCH_REPS repetitions interleaved (baseline, parse, service, ingest, [service-before, ingest-before,]
-#     baseline, ...); median and spread. Each run's start and end (epoch ms) are kept in results.tsv for 6b.
+#     baseline, ...); median and spread. Each run's start and end (epoch ms) are kept in results.tsv for 6b, with the
+#     CPU time the server used during the run (/proc/PID/stat): CPU time per event, the figure other load on the
+#     machine disturbs least, is reported beside requests/s (and its after/before ratio with BENCH_APP_BEFORE).
 #  6b. JFR (BENCH_JFR, default "ingest": the ingest variants; 1: the service variants too; 0: none): each such server
 #     records from its start (settings=profile) and the recording is dumped with jcmd after the throughput runs;
 #     bench/load/JfrSummary.java then reads only the measured runs' windows and reports bytes allocated per event
@@ -363,20 +365,28 @@ for name in $SERVERS; do
   say "$name on CPU $SERVER_CPU: first 200 after $ms ms, RSS $((rss / 1024)) MB"
 done
 
+# The CPU time a process has used so far, in clock ticks (utime + stime of /proc/PID/stat): a server's CPU time per
+# request is the figure least disturbed by other load on a shared machine (its throughput is the most).
+cpu_ticks() {
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
 # closed NAME N SECONDS TAG -> one wrk run; appends a result line unless TAG starts with "warm"
 closed() {
   local name=$1 n=$2 secs=$3 tag=$4 port c line t0 t1
   port=$(port_of "$name")
   c=$(conns_for "$n")
   t0=$(date +%s%3N)
+  cpu0=$(cpu_ticks "${PID_OF[$name]}")
   line=$(taskset -c $LOAD_CPU wrk -t1 -c"$c" -d"${secs}s" --timeout 30s -s bench/load/wrk-events.lua \
     "http://127.0.0.1:$port/events" -- "$RUN/bodies/bodies-$n.txt" "$tag" | grep '^WRK ' || true)
   t1=$(date +%s%3N)
+  cpu1=$(cpu_ticks "${PID_OF[$name]}")
   [ -n "$line" ] || die "wrk printed no result for $name N=$n"
   echo "$line" >> "$RUN/wrk.log"
   kill -0 "${PID_OF[$name]}" 2>/dev/null || die "$name died (log: $RUN/$name.log)"
   case $tag in warm*) return 0 ;; esac
-  echo -e "closed\t$name\t$n\t$tag\t$c\t$line\t$t0\t$t1" >> "$RESULTS"
+  echo -e "closed\t$name\t$n\t$tag\t$c\t$line\t$t0\t$t1\t$((cpu1 - cpu0))\t$(getconf CLK_TCK)" >> "$RESULTS"
   say "$name N=$n: $(echo "$line" | sed -E 's/.*requests=([0-9]+) duration_us=([0-9]+).*status_errors=([0-9]+).*/\1 requests in \2 us, \3 non-2xx/')"
 }
 

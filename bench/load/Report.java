@@ -28,7 +28,7 @@ public final class Report {
     static final double MAX_HANDOFF_PCT = 10.0;
     static final double GOAL_PARSE_RATIO = 0.70;
 
-    record Closed(String server, int n, double rps, long errors, long p50, long p99, long p999) {
+    record Closed(String server, int n, double rps, long errors, long p50, long p99, long p999, double cpuUsPerRequest) {
     }
 
     record Open(String server, String kind, double rate, long ok, long errors, long p50, long p90, long p99, long p999, long max,
@@ -54,8 +54,13 @@ public final class Report {
                     for (String k : List.of("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts")) {
                         errors += Long.parseLong(kv.get(k));
                     }
-                    closed.add(new Closed(f[1], Integer.parseInt(f[2]), Long.parseLong(kv.get("requests")) / secs, errors,
-                            Long.parseLong(kv.get("p50_us")), Long.parseLong(kv.get("p99_us")), Long.parseLong(kv.get("p999_us"))));
+                    long requests = Long.parseLong(kv.get("requests"));
+                    // CPU time of the server during the run (older results have none: NaN)
+                    double cpuUs = f.length > 9 && requests > 0
+                            ? Long.parseLong(f[8]) * 1e6 / Long.parseLong(f[9]) / requests : Double.NaN;
+                    closed.add(new Closed(f[1], Integer.parseInt(f[2]), requests / secs, errors,
+                            Long.parseLong(kv.get("p50_us")), Long.parseLong(kv.get("p99_us")), Long.parseLong(kv.get("p999_us")),
+                            cpuUs));
                 }
                 case "open" -> {
                     Map<String, String> kv = kv(f[5]);
@@ -161,6 +166,7 @@ public final class Report {
                 }
             }
         }
+        cpuPerEvent(out, closed, servers, befores);
         if (!alloc.isEmpty() || !handoff.isEmpty()) {
             out.append("\nJFR of the measured runs (bench/load/JfrSummary.java): bytes allocated per event = sum of "
                     + "jdk.ObjectAllocationSample weights (all threads) / events answered in the server's measured windows:\n");
@@ -313,6 +319,53 @@ public final class Report {
         out.append(errors == 0 ? "  every measured request was answered 200\n"
                 : "  WARNING: " + errors + " measured request(s) were not answered 200 (see wrk.log and the server logs)\n");
         System.out.print(out);
+    }
+
+    /**
+     * CPU time per event: the server's CPU time during each measured run (utime + stime) over the events it answered.
+     * On a machine shared with other work a server's requests/s fall with what else runs, its CPU time per event much
+     * less, so this is the figure to compare when the throughput figures spread.
+     */
+    static void cpuPerEvent(StringBuilder out, List<Closed> closed, List<String> servers, List<String> befores) {
+        if (closed.stream().allMatch(c -> Double.isNaN(c.cpuUsPerRequest))) {
+            return;
+        }
+        out.append("\nCPU time per event (the server's utime + stime during each measured run / events answered), median of "
+                + "runs [min-max], us; ratio = parse's / this (the parse-only baseline's share of the work):\n");
+        for (int n : new int[] {1, 10, 100}) {
+            Double parse = cpu(closed, "parse", n).isEmpty() ? null : median(cpu(closed, "parse", n));
+            for (String server : servers) {
+                List<Double> c = cpu(closed, server, n);
+                if (c.isEmpty()) {
+                    continue;
+                }
+                out.append(String.format(Locale.ROOT, "  %3d event(s)/request  %-14s %-24s", n, server, spread(c, 1)));
+                if (parse != null && !server.equals("baseline") && !server.equals("parse")) {
+                    out.append(String.format(Locale.ROOT, "  ratio %.3f", parse / median(c)));
+                }
+                out.append('\n');
+            }
+        }
+        if (!befores.isEmpty()) {
+            out.append("  after/before, events per CPU-second (= before's CPU time per event / after's):\n");
+            for (String before : befores) {
+                String after = before.substring(0, before.length() - "-before".length());
+                for (int n : new int[] {1, 10, 100}) {
+                    List<Double> a = cpu(closed, after, n);
+                    List<Double> b = cpu(closed, before, n);
+                    if (!a.isEmpty() && !b.isEmpty()) {
+                        out.append(String.format(Locale.ROOT, "  %-8s %3d event(s)/request  %.2fx  (%.1f us vs %.1f us per event)%n",
+                                after, n, median(b) / median(a), median(a), median(b)));
+                    }
+                }
+            }
+        }
+    }
+
+    /** CPU time per event of each measured run of {@code server} at {@code n} events per request, in microseconds. */
+    static List<Double> cpu(List<Closed> closed, String server, int n) {
+        return closed.stream().filter(c -> c.server.equals(server) && c.n == n && !Double.isNaN(c.cpuUsPerRequest))
+                .map(c -> c.cpuUsPerRequest / n).toList();
     }
 
     static List<Double> rps(List<Closed> closed, String server, int n) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -87,11 +88,13 @@ public class EventPublisher {
             // Another delivery started or finished one of these ids between the count and the loop.
             inFlightCount.addAndGet(-reserved);
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
-        return Uni.createFrom().completionStage(all)
-                .ifNoItem().after(deadline).recoverWithItem(() -> null)
-                .onFailure().recoverWithNull()
-                .map(ignored -> states(events, outcomes));
+        // One future for the answer, completed by the last outcome or at the deadline (a copy: completing it at the
+        // deadline must not complete an outcome another delivery shares); one Uni over it. A chain of Mutiny operators
+        // here (timeout, two recoveries, map) cost a context capture each per delivery.
+        CompletableFuture<?> all = outcomes.size() == 1 ? outcomes.get(0).copy()
+                : CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
+        return Uni.createFrom().completionStage(all.completeOnTimeout(null, deadline.toNanos(), TimeUnit.NANOSECONDS)
+                .handle((ignored, failure) -> states(events, outcomes)));
     }
 
     private static List<EventState> states(List<MlEvent> events, List<CompletableFuture<EventBus.Outcome>> outcomes) {

@@ -315,7 +315,7 @@ public final class InMemoryLedger implements OutcomeLedger {
         long n = 0;
         for (RuleVerdict v : event.explanation()) {
             n += 48 + v.rule().length() + (v.filter() == null ? 0 : v.filter().length())
-                    + (v.reason() == null ? 0 : v.reason().length());
+                    + v.reasonLength();
         }
         return n;
     }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -51,8 +50,8 @@ import io.vertx.core.Vertx;
  * <p>
  * The channel is consumed as a stream ({@code @Channel} injection of the {@code Multi} the
  * {@link EventBus}'s emitter feeds): up to {@link EventBus#CAPACITY} events are routed at once
- * ({@code transformToUni(..).merge(n)}), each as a task of its own on a new duplicated context of the
- * sender's event loop ({@link #ownContext}). A {@code @Incoming} method returning a {@code Uni}
+ * ({@link InFlightLimit}: the back-pressure of {@code transformToUni(..).merge(n)}), each as a task of its own on a new duplicated context of the
+ * sender's event loop ({@link #onOwnContext}). A {@code @Incoming} method returning a {@code Uni}
  * would be acknowledged by the framework but routed one event at a time (SmallRye Reactive Messaging
  * concatenates such methods), and one event waiting for a held claim would stall all the others.
  */
@@ -64,7 +63,14 @@ public class EventRouter {
     private final RuleSetHolder rules;
     private final ActionHandOff actions;
     private final OutcomeLedger ledger;
-    private final Multi<Message<MlEvent>> events;
+    /**
+     * The channel's messages, injected with the raw {@code Message} type on purpose: with a payload type SmallRye
+     * passes every message through a payload converter (a {@code Uni} and two failure operators per message, since
+     * each event's class is a subtype of {@code MlEvent}, not {@code MlEvent}); raw, it hands them over as sent. Only
+     * {@link EventBus} sends on {@code ml-events}, and only {@code Message<MlEvent>}.
+     */
+    @SuppressWarnings("rawtypes")
+    private final Multi<Message> events;
     private final RoutingMetrics metrics;
     private final ActionMetrics actionMetrics;
     private final Tracing tracing;
@@ -74,7 +80,7 @@ public class EventRouter {
     private final GuardMetrics guardMetrics;
 
     public EventRouter(RuleSetHolder rules, ActionHandOff actions, OutcomeLedger ledger,
-            @Channel(Channels.ML_EVENTS) Multi<Message<MlEvent>> events, RoutingMetrics metrics,
+            @Channel(Channels.ML_EVENTS) @SuppressWarnings("rawtypes") Multi<Message> events, RoutingMetrics metrics,
             ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests, Silences silences, RateLimiter limiter,
             GuardMetrics guardMetrics) {
         this.rules = rules;
@@ -92,39 +98,61 @@ public class EventRouter {
 
     /** Subscribes to {@code ml-events} once the application has started. */
     void start(@Observes StartupEvent started) {
-        events.onItem().transformToUni(this::onMessage).merge(EventBus.CAPACITY)
-                .subscribe().with(ignored -> {
-                }, failure -> LOG.errorf(failure, "The ml-events channel failed; no event is routed any more"),
-                        () -> LOG.debug("The ml-events channel completed"));
+        events.subscribe().withSubscriber(new InFlightLimit<Message>(Channels.ML_EVENTS, EventBus.CAPACITY,
+                (message, done) -> onMessage(typed(message), done)));
     }
 
     /**
      * Routes the event of one message and acknowledges it: acked when the event owes nothing more, nacked
-     * with the reason when an action is still owed. Never fails, so one event cannot end the stream.
+     * with the reason when an action is still owed; then calls {@code done} (the stream's next event may
+     * start). Never throws, so one event cannot end the stream. The routing is subscribed here once, with
+     * two callbacks, rather than through a chain of operators: each Mutiny operator made per event captures
+     * and restores the CDI context (SmallRye Context Propagation), which the bench measured at about a tenth
+     * of the ingest path's event-loop samples (docs/performance.md).
      */
-    Uni<Void> onMessage(Message<MlEvent> message) {
+    void onMessage(Message<MlEvent> message, Runnable done) {
         MlEvent event = message.getPayload();
         TraceSpan span = EventObservability.startRoute(tracing, event, message);
-        return Uni.createFrom().deferred(() -> route(event, span)).runSubscriptionOn(ownContext())
-                .onItemOrFailure().transformToUni((ignored, failure) -> {
-                    span.end(failure);
-                    return Uni.createFrom().completionStage(failure == null ? message.ack() : message.nack(failure));
-                })
-                .onFailure().recoverWithNull();
+        onOwnContext(() -> {
+            Uni<Void> routed;
+            try {
+                routed = route(event, span);
+            } catch (RuntimeException e) {
+                routed = Uni.createFrom().failure(e);
+            }
+            routed.subscribe().with(ignored -> settle(message, span, null, done),
+                    failure -> settle(message, span, failure, done));
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Message<MlEvent> typed(@SuppressWarnings("rawtypes") Message message) {
+        return (Message<MlEvent>) message;
+    }
+
+    /** Ends the routing span, acks (or nacks with the failure) and calls {@code done} once that is through. */
+    private static void settle(Message<MlEvent> message, TraceSpan span, Throwable failure, Runnable done) {
+        try {
+            span.end(failure);
+            (failure == null ? message.ack() : message.nack(failure)).whenComplete((ignored, error) -> done.run());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Could not settle the message of event %s", message.getPayload().id());
+            done.run();
+        }
     }
 
     /**
-     * Where an event's routing starts: a task of its own on a new Vert.x duplicated context of the sender's
-     * event loop (as SmallRye's mediator did), so that a delivery of 1,000 events does not hold the event
-     * loop for all of them while other requests (refusals, probes) wait; inline when there is no context.
+     * Runs an event's routing as a task of its own on a new Vert.x duplicated context of the sender's event
+     * loop (as SmallRye's mediator did), so that a delivery of 1,000 events does not hold the event loop for
+     * all of them while other requests (refusals, probes) wait; inline when there is no context.
      */
-    private static Executor ownContext() {
+    private static void onOwnContext(Runnable task) {
         Context current = Vertx.currentContext();
         if (current == null) {
-            return Runnable::run;
+            task.run();
+            return;
         }
-        Context own = VertxContext.createNewDuplicatedContext(current);
-        return task -> own.runOnContext(ignored -> task.run());
+        VertxContext.createNewDuplicatedContext(current).runOnContext(ignored -> task.run());
     }
 
     /** Runs what the event still owes; fails when an action failed transiently. */

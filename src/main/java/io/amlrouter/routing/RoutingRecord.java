@@ -1,11 +1,17 @@
 package io.amlrouter.routing;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import io.amlrouter.events.EventEnvelope;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.ledger.EventRecord;
 import io.amlrouter.ledger.RuleVerdict;
@@ -20,9 +26,10 @@ import io.amlrouter.rules.filter.FilterTarget;
  *
  * <p>
  * Cost on the ingest path: every rule is evaluated once with {@code EventFilter.firstFailingPart}, as cheap as
- * {@code matches}. Building a reason costs much more (docs/observability.md, "Explained history"), so it is built only
- * for the rules that passed the event-type check and failed a later filter: the near misses an operator asks about.
- * A rule of another event type is recorded as failing {@code includedEventTypes}, its reason left to the reader.
+ * {@code matches}. Writing a reason costs much more (docs/observability.md, "Explained history"), so none is written
+ * here: a rule that passed the event-type check and failed a later filter (a near miss, which an operator asks about)
+ * gets a reason written from the event's text when it is first read ({@link Reread}); a rule of another event type is
+ * recorded as failing {@code includedEventTypes}, its reason left to the reader.
  */
 public final class RoutingRecord {
 
@@ -64,11 +71,11 @@ public final class RoutingRecord {
     }
 
     public static Verdicts evaluate(RuleSet set, MlEvent event) {
-        JsonNode raw = event.raw();
-        FilterTarget target = FilterTarget.of(raw); // type, subject and data looked up once for all rules
+        FilterTarget target = FilterTarget.of(event.raw()); // type, subject and data looked up once for all rules
         Constant verdicts = constant(set);
         List<Rule> rules = set.rules();
         List<Rule> matched = null;
+        Reread reread = null;
         List<RuleVerdict> explanation = new ArrayList<>(rules.size());
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);
@@ -82,12 +89,54 @@ public final class RoutingRecord {
             } else if (part.equals(OTHER_TYPE)) {
                 explanation.add(verdicts.otherType()[i]);
             } else {
-                FilterResult result = rule.filter().explain(raw);
-                String reason = result instanceof FilterResult.NotMatched n ? n.mismatch().reason() : null;
-                explanation.add(RuleVerdict.mismatch(rule.name(), part, reason));
+                if (reread == null) {
+                    reread = new Reread(event.envelope());
+                }
+                explanation.add(RuleVerdict.mismatchWrittenWhenRead(rule.name(), part, reread.reason(rule)));
             }
         }
         return new Verdicts(matched == null ? List.of() : matched, explanation);
+    }
+
+    /**
+     * The event read again from its text for the near misses' reasons, parsed once, when the first of them is read
+     * (the history, the console, or the Redis ledger writing the record). It holds the text the ledger's record holds
+     * anyway, not the event's tree: an event with no text (one this service made) is written out at once instead.
+     * Parsed as the decoder parses (big decimals for floats), so a reason reads the values the rules were evaluated on.
+     */
+    private static final class Reread {
+
+        private static final ObjectReader READER = JsonMapper.builder()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build().readerFor(JsonNode.class);
+
+        private final String text;
+        private volatile JsonNode tree;
+
+        Reread(EventEnvelope envelope) {
+            this.text = envelope.rawJson();
+        }
+
+        /** The reason {@code rule}'s filter gives for not matching; null (the part alone) if the text cannot be read. */
+        Supplier<String> reason(Rule rule) {
+            return () -> {
+                JsonNode t = tree();
+                return t != null && rule.filter().explain(t) instanceof FilterResult.NotMatched n ? n.mismatch().reason()
+                        : null;
+            };
+        }
+
+        private JsonNode tree() {
+            JsonNode t = tree;
+            if (t == null) {
+                try {
+                    t = READER.readTree(text);
+                } catch (IOException | RuntimeException e) {
+                    return null;
+                }
+                tree = t;
+            }
+            return t;
+        }
     }
 
     /** The record of an event routed by {@code set}; {@code verdicts} null when no rule was evaluated. */
