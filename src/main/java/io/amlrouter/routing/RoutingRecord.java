@@ -1,6 +1,7 @@
 package io.amlrouter.routing;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +102,9 @@ public final class RoutingRecord {
     /**
      * The event read again from its text for the near misses' reasons, parsed once, when the first of them is read
      * (the history, the console, or the Redis ledger writing the record). It holds the text the ledger's record holds
-     * anyway, not the event's tree: an event with no text (one this service made) is written out at once instead.
+     * anyway and only a weak reference to the event's tree, which it reads while the event is still being routed (the
+     * Redis ledger's write) and parses the text again once it is gone: the in-memory ledger does not keep every event's
+     * tree alive. An event with no text (one this service made) is written out at once instead.
      * Parsed as the decoder parses (big decimals for floats), so a reason reads the values the rules were evaluated on.
      */
     private static final class Reread {
@@ -110,10 +113,13 @@ public final class RoutingRecord {
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build().readerFor(JsonNode.class);
 
         private final String text;
+        /** The event's own tree while the event is alive (the Redis ledger writes the record during routing). */
+        private final WeakReference<JsonNode> routed;
         private volatile JsonNode tree;
 
         Reread(EventEnvelope envelope) {
             this.text = envelope.rawJson();
+            this.routed = new WeakReference<>(envelope.raw());
         }
 
         /** The reason {@code rule}'s filter gives for not matching; null (the part alone) if the text cannot be read. */
@@ -127,6 +133,9 @@ public final class RoutingRecord {
 
         private JsonNode tree() {
             JsonNode t = tree;
+            if (t == null) {
+                t = routed.get();
+            }
             if (t == null) {
                 try {
                     t = READER.readTree(text);
