@@ -54,7 +54,8 @@ public final class EntraValidators {
         URI keys = settings.jwksUrl().orElse(URI.create(host + "/" + tenant.get() + "/discovery/v2.0/keys"));
         List<String> issuers = settings.issuers().orElse(defaultIssuers(host, tenant.get()));
         List<String> callers = settings.allowedCallers().orElse(defaultCallers);
-        Jwks jwks = new Jwks(vertx, keys, Clock.systemUTC(), Duration.ofHours(24), settings.jwksRefetchCooldown());
+        Jwks jwks = new Jwks(vertx, keys, Clock.systemUTC(), Duration.ofHours(24), settings.jwksRefetchCooldown(),
+                settings.jwksFetchTimeout());
         String role = settings.requiredRole().orElse(defaultRole);
         return Optional.of(new JwtValidator(jwks, new JwtValidator.Expectations(issuers, audiences,
                 Optional.of(role).filter(r -> !r.isBlank()), callers, settings.clockSkew()), Clock.systemUTC()));

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
@@ -21,10 +23,12 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
@@ -34,13 +38,21 @@ import io.vertx.core.http.RequestOptions;
  * tokens with made-up key ids cannot turn into a flood of requests to the issuer. Concurrent misses share
  * one fetch, and each caller continues on its own Vert.x context (the request's), whichever request's
  * fetch it waited for. HTTPS trusts the JDK's certificates, hostnames verified.
+ *
+ * <p>A fetch is bounded end to end by {@code fetchTimeout}: waiting for the pool's one connection, connecting,
+ * and the whole answer. Vert.x's own timeouts each cover one phase only (the client's connect timeout not
+ * the wait for a pooled connection, the request's idle timeout not the time before the request is sent),
+ * so a timer fails the fetch, and resets its request, when the bound passes: a fetch that cannot finish
+ * makes the keys unavailable (503) instead of leaving the caller waiting for ever.
  */
-public final class Jwks {
+public final class Jwks implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Jwks.class);
 
     private final URI url;
+    private final Vertx vertx;
     private final HttpClient http;
+    private final Duration fetchTimeout;
     private final Clock clock;
     private final Duration maxAge;
     private final Duration refetchCooldown;
@@ -49,13 +61,26 @@ public final class Jwks {
     private volatile Instant fetchedAt = Instant.EPOCH;
     private Future<Map<String, PublicKey>> inFlight;
 
-    public Jwks(Vertx vertx, URI url, Clock clock, Duration maxAge, Duration refetchCooldown) {
+    /**
+     * @param fetchTimeout the most one fetch of the document may take, from asking the pool for a connection
+     *            to the last byte of the answer
+     */
+    public Jwks(Vertx vertx, URI url, Clock clock, Duration maxAge, Duration refetchCooldown, Duration fetchTimeout) {
         this.url = url;
+        this.vertx = vertx;
         this.clock = clock;
         this.maxAge = maxAge;
         this.refetchCooldown = refetchCooldown;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5_000).setMaxPoolSize(1)
+        this.fetchTimeout = fetchTimeout;
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, fetchTimeout.toMillis())).setMaxPoolSize(1)
                 .setVerifyHost(true));
+    }
+
+    /** Closes the HTTP client; a fetch in flight fails. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     /**
@@ -98,21 +123,41 @@ public final class Jwks {
         if (running != null && !running.isComplete()) {
             return running;
         }
+        long bound = Math.max(1, fetchTimeout.toMillis());
+        // connect timeout: also the wait for the pool's connection; idle timeout: between bytes of the answer
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
-                .putHeader("Accept", "application/json").setIdleTimeout(10_000);
-        Future<Map<String, PublicKey>> next = http.request(request)
-                .compose(req -> req.send())
+                .putHeader("Accept", "application/json").setConnectTimeout(bound).setIdleTimeout(bound);
+        Promise<Map<String, PublicKey>> fetched = Promise.promise();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        long timer = vertx.setTimer(bound, ignored -> {
+            if (fetched.tryFail(new TimeoutException("no answer within " + fetchTimeout))) {
+                HttpClientRequest req = sent.get();
+                if (req != null) {
+                    req.reset();
+                }
+            }
+        });
+        http.request(request)
+                .compose(req -> {
+                    sent.set(req);
+                    return req.send();
+                })
                 .compose(response -> response.statusCode() == 200 ? response.body()
                         : Future.<Buffer>failedFuture("HTTP " + response.statusCode()))
-                .map(body -> {
-                    Map<String, PublicKey> parsed = parse(body.toString());
-                    keys = parsed;
+                .map(body -> parse(body.toString()))
+                .onComplete(result -> {
+                    vertx.cancelTimer(timer);
+                    if (result.failed()) {
+                        fetched.tryFail(result.cause());
+                        return;
+                    }
+                    keys = result.result();
                     fetchedAt = clock.instant();
-                    LOG.debugf("Fetched %d signing keys from %s", parsed.size(), url);
-                    return parsed;
+                    LOG.debugf("Fetched %d signing keys from %s", result.result().size(), url);
+                    fetched.tryComplete(result.result());
                 });
-        inFlight = next;
-        return next;
+        inFlight = fetched.future();
+        return inFlight;
     }
 
     /** The RSA signing keys of the document, by key id; keys of other types or uses are skipped. */
@@ -134,10 +179,13 @@ public final class Jwks {
     /**
      * Where a waiting caller resumes: on the Vert.x context it subscribed from (a request's duplicated
      * context keeps its local data), even when the fetch it waited for was started, and completed, on
-     * another request's context. Without a context (a plain thread) it resumes where the fetch completes.
+     * another request's context. A caller on any other thread resumes where the fetch completes: there
+     * {@link Vertx#currentContext()} is read from a thread local shared by every Vert.x instance in the
+     * JVM, which may name a context whose Vert.x is closed, and a task handed to such a context is dropped
+     * without a word (the caller would wait for ever).
      */
     private static Executor onCallersContext() {
-        Context caller = Vertx.currentContext();
+        Context caller = Context.isOnVertxThread() ? Vertx.currentContext() : null;
         if (caller == null) {
             return Runnable::run;
         }

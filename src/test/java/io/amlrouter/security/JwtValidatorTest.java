@@ -1,9 +1,11 @@
 package io.amlrouter.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -34,6 +38,7 @@ import io.amlrouter.support.TestTokens;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 
 /**
  * The token check against a JWKS endpoint whose answers the test controls: what jose4j refuses is a 401
@@ -131,7 +136,7 @@ class JwtValidatorTest {
         try {
             tls.stubFor(WireMock.get("/keys").willReturn(WireMock.okJson(TestTokens.jwks())));
             JwtValidator validator = new JwtValidator(new Jwks(vertx, URI.create("https://localhost:" + tls.httpsPort() + "/keys"),
-                    clock, Duration.ofHours(24), Duration.ZERO), expectations(), clock);
+                    clock, Duration.ofHours(24), Duration.ZERO, Duration.ofSeconds(10)), expectations(), clock);
             assertThat(check(validator, TestTokens.sign(TestTokens.eventGridClaims()))).isInstanceOf(TokenCheck.Unavailable.class);
             assertThat(tls.getAllServeEvents()).isEmpty();
         } finally {
@@ -209,6 +214,55 @@ class JwtValidatorTest {
     }
 
     /**
+     * A JWKS endpoint that takes the connection (the kernel completes the handshake) and never answers:
+     * the check is unavailable once the fetch bound passes, and the abandoned request gives the client's
+     * one pooled connection back, so the next fetch is bounded too instead of waiting for it.
+     */
+    @Test
+    void aFetchThatGetsNoAnswerIsUnavailableOnceItsBoundPasses() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            URI url = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/keys");
+            try (JwtValidator validator = new JwtValidator(new Jwks(vertx, url, clock, Duration.ofHours(24), Duration.ZERO,
+                    Duration.ofMillis(300)), expectations(), clock)) {
+                String token = TestTokens.sign(TestTokens.eventGridClaims());
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    TokenCheck check = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                            () -> validator.check(token).await().indefinitely());
+                    assertThat(check).isInstanceOf(TokenCheck.Unavailable.class);
+                    assertThat(((TokenCheck.Unavailable) check).reason()).contains(url.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * On a thread that is no Vert.x thread, {@code Vertx.currentContext()} comes from a thread local shared
+     * by every Vert.x instance in the JVM and may name a context of a Vert.x that is closed (in a test run
+     * many come and go): the caller still gets its answer, where the fetch completed.
+     */
+    @Test
+    void aCallerOnAPlainThreadGetsItsAnswerWhenTheThreadNamesAContextOfAClosedVertx() throws Exception {
+        Vertx closed = Vertx.vertx();
+        ContextInternal stale = (ContextInternal) closed.getOrCreateContext();
+        closed.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ExecutorService plain = Executors.newSingleThreadExecutor();
+        try (JwtValidator validator = validator(Duration.ofMinutes(1))) {
+            String token = TestTokens.sign(TestTokens.eventGridClaims());
+            TokenCheck check = plain.submit(() -> {
+                ContextInternal previous = stale.beginDispatch();
+                try {
+                    return validator.check(token).await().atMost(Duration.ofSeconds(5));
+                } finally {
+                    stale.endDispatch(previous);
+                }
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(check).isInstanceOf(TokenCheck.Valid.class);
+        } finally {
+            plain.shutdownNow();
+        }
+    }
+
+    /**
      * Two requests miss the key cache at once on two Vert.x contexts: they share one fetch, started on the
      * first one's context, and each continues on its own context, never on an HTTP client's thread.
      */
@@ -255,7 +309,8 @@ class JwtValidatorTest {
 
     private JwtValidator validator(Duration cooldown) {
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/keys");
-        return new JwtValidator(new Jwks(vertx, url, clock, Duration.ofHours(24), cooldown), expectations(), clock);
+        return new JwtValidator(new Jwks(vertx, url, clock, Duration.ofHours(24), cooldown, Duration.ofSeconds(10)),
+                expectations(), clock);
     }
 
     private static JwtValidator.Expectations expectations() {
@@ -271,7 +326,7 @@ class JwtValidatorTest {
     }
 
     private static TokenCheck check(JwtValidator validator, String token) {
-        return validator.check(token).await().atMost(Duration.ofSeconds(20));
+        return validator.check(token).await().atMost(Duration.ofSeconds(30));
     }
 
     /** A clock the test moves by hand. */
