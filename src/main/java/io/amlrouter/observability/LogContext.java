@@ -31,7 +31,8 @@ public final class LogContext implements AutoCloseable {
     public static final String ACTION = "action";
     public static final String ACTION_KIND = "actionKind";
 
-    private static final String[] KEYS = { EVENT_ID, EVENT_TYPE, SUBJECT, RULE, ACTION, ACTION_KIND };
+    /** The fields, in the order {@link OwnContext} takes them. */
+    static final String[] KEYS = { EVENT_ID, EVENT_TYPE, SUBJECT, RULE, ACTION, ACTION_KIND };
 
     private final Object[] previous = new Object[KEYS.length];
 
