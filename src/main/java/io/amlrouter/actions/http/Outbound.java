@@ -86,8 +86,8 @@ public class Outbound {
                         ? Uni.createFrom().failure(RetryableFailure.status(reply))
                         : Uni.createFrom().item(reply)), UNI_REPLY));
         return once
-                .onFailure(RetryableFailure.class).retry().when(failures -> failures.emitOn(caller).onItem()
-                        .transformToUniAndConcatenate(f -> wait(context, scope, schedule, (RetryableFailure) f)))
+                .onFailure(RetryableFailure.class).retry().when(failures -> failures.onItem()
+                        .transformToUniAndConcatenate(f -> wait(context, scope, schedule, (RetryableFailure) f, caller)))
                 .map(reply -> reply.successful() || settles.test(reply) ? (CallResult) new CallResult.Ok(reply)
                         : new CallResult.Rejected(reply))
                 .onFailure(AddressRefused.class).recoverWithItem(f -> new CallResult.Refused(f.getMessage()))
@@ -96,14 +96,16 @@ public class Outbound {
     }
 
     private Uni<Object> wait(String context, Optional<ActionScope> scope, RetrySchedule schedule,
-            RetryableFailure failure) {
+            RetryableFailure failure, Executor caller) {
         Optional<Duration> delay = schedule.next(failure);
         if (delay.isEmpty()) {
             return Uni.createFrom().failure(failure);
         }
-        scope.ifPresent(s -> metrics.retry(s.kind(), s.rule()));
-        logRetry(context, schedule, failure, delay.get());
-        return Uni.createFrom().item((Object) failure).onItem().delayIt().by(delay.get());
+        // Logged on the caller's context (a timeout fails on Mutiny's timer thread), so the line has its fields.
+        return Uni.createFrom().item((Object) failure).emitOn(caller).invoke(() -> {
+            scope.ifPresent(s -> metrics.retry(s.kind(), s.rule()));
+            logRetry(context, schedule, failure, delay.get());
+        }).onItem().delayIt().by(delay.get());
     }
 
     private static void logRetry(String context, RetrySchedule schedule, RetryableFailure failure, Duration delay) {
