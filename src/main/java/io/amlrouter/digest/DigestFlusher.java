@@ -27,8 +27,8 @@ import io.amlrouter.ledger.GroupBatch;
 import io.amlrouter.ledger.GroupEntry;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
-import io.amlrouter.observability.LogContext;
 import io.amlrouter.routing.ActionHandOff;
+import io.amlrouter.routing.ActionScope;
 import io.amlrouter.routing.ActionTask;
 import io.amlrouter.rules.Rule;
 import io.amlrouter.rules.action.ActionKind;
@@ -179,6 +179,13 @@ public class DigestFlusher {
         Optional<ActionSpec> spec = rule.filter(r -> batch.group().actionIndex() < r.actions().size())
                 .map(r -> r.actions().get(batch.group().actionIndex()));
         String kind = spec.map(s -> s.kind().key()).orElse("email");
+        // On a context of the digest's own, where its key and kind are the log fields of every line.
+        ActionScope scope = ActionScope.of(key, ActionKind.fromKey(kind).orElse(ActionKind.EMAIL));
+        return scope.run(() -> claimAndSend(batch, key, rule, spec, kind));
+    }
+
+    private Uni<Boolean> claimAndSend(GroupBatch batch, ActionKey key, Optional<Rule> rule, Optional<ActionSpec> spec,
+            String kind) {
         return ledger.claim(key, kind, claimLease).chain(claim -> {
             if (claim instanceof Claim.AlreadyDone) {
                 return sent(batch);
@@ -203,12 +210,9 @@ public class DigestFlusher {
                 return deadLetter(batch, kind, "template: " + e.getMessage(), events.get(0));
             }
             ActionKind actionKind = spec.get().kind();
-            try (LogContext ignored = LogContext.ofAction(key.eventId(), null, null, key.rule(), key.actionIndex(),
-                    kind)) {
-                LOG.infof("Sending the digest of %d event(s) of rule %s action %d%s (batch %d)", batch.count(),
-                        key.rule(), key.actionIndex(), batch.group().key().isEmpty() ? ""
-                                : ", key \"" + batch.group().key() + "\"", batch.seq());
-            }
+            LOG.infof("Sending the digest of %d event(s) of rule %s action %d%s (batch %d)", batch.count(),
+                    key.rule(), key.actionIndex(), batch.group().key().isEmpty() ? ""
+                            : ", key \"" + batch.group().key() + "\"", batch.seq());
             return dispatcher.run(new ActionTask(key, events.get(0), key.rule(), rendered))
                     .chain(() -> ledger.action(key))
                     .chain(record -> {

@@ -8,7 +8,6 @@ import org.jboss.logging.Logger;
 
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.OutcomeLedger;
-import io.amlrouter.observability.LogContext;
 import io.amlrouter.rules.action.ActionKind;
 import io.amlrouter.rules.action.RateLimit;
 import io.amlrouter.rules.guard.GuardDurations;
@@ -47,10 +46,7 @@ public class RateLimiter {
             String detail = "over its limit of " + limit.max() + " per " + GuardDurations.show(limit.per())
                     + " for key \"" + renderedKey + "\"";
             metrics.limited(kind, key.rule());
-            try (LogContext ignored = LogContext.ofAction(key.eventId(), null, null, key.rule(), key.actionIndex(),
-                    kind.key())) {
-                LOG.infof("Action %s (%s) not run: %s", key, kind.key(), detail);
-            }
+            LOG.infof("Action %s (%s) not run: %s", key, kind.key(), detail);
             return ledger.limited(key, detail).replaceWith(false);
         });
     }

@@ -216,9 +216,7 @@ public final class ResilientLedger implements OutcomeLedger {
         unwritten.addLast(u);
         monitor.outcomeKept();
         if (LOG.isDebugEnabled()) {
-            try (LogContext ignored = LogContext.ofAction(key.eventId(), null, null, key.rule(), key.actionIndex(), null)) {
-                LOG.debugf("Outcome of %s (%s) kept in memory until the ledger store takes it", key, what);
-            }
+            LOG.debugf("Outcome of %s (%s) kept in memory until the ledger store takes it", key, what);
         }
         if (!flushing) {
             flushing = true;

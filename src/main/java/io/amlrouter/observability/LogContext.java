@@ -3,8 +3,8 @@ package io.amlrouter.observability;
 import org.jboss.logging.MDC;
 
 /**
- * Puts the event's fields in the logging MDC for the lines logged inside it, and restores what was
- * there before when closed:
+ * Puts an event's fields in the logging MDC for the lines logged inside it, and restores what was there
+ * before when closed:
  *
  * <pre>
  * try (LogContext ignored = LogContext.ofEvent(eventId, eventType, subject)) {
@@ -12,8 +12,13 @@ import org.jboss.logging.MDC;
  * }
  * </pre>
  *
- * Set around each log call rather than once per event, because an event's work hops between threads
- * (Vert.x event loops, workers, timers) and an MDC set on one is not seen on the next. The JSON log of
+ * Only for lines written off an event's or an action's own context. On the event path the fields are set
+ * once, where the work starts ({@link OwnContext}): each event and each action runs on a Vert.x duplicated
+ * context of its own, where Quarkus keeps the MDC, so their lines need nothing around them. This is for the
+ * rest, where an MDC set on one thread is not seen on the next and no context of the event is current: the
+ * webhook and the Event Hubs consumer before the event is handed on, a replay, timers (deployment watches,
+ * the ledger's write-behind), the shutdown, and the dead-letter log and its forwarding (also reached from
+ * Event Hubs records that cannot be routed, and answered on the JDK HTTP client's threads). The JSON log of
  * the prod profile shows the fields under {@code mdc}: {@link #EVENT_ID}, {@link #EVENT_TYPE},
  * {@link #SUBJECT}, {@link #RULE}, {@link #ACTION} (the action's index in its rule) and
  * {@link #ACTION_KIND}.
@@ -31,7 +36,8 @@ public final class LogContext implements AutoCloseable {
     public static final String ACTION = "action";
     public static final String ACTION_KIND = "actionKind";
 
-    private static final String[] KEYS = { EVENT_ID, EVENT_TYPE, SUBJECT, RULE, ACTION, ACTION_KIND };
+    /** The fields, in the order {@link OwnContext} takes them. */
+    static final String[] KEYS = { EVENT_ID, EVENT_TYPE, SUBJECT, RULE, ACTION, ACTION_KIND };
 
     private final Object[] previous = new Object[KEYS.length];
 

@@ -3,6 +3,7 @@ package io.amlrouter.observability;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,8 +25,14 @@ import io.opentelemetry.context.propagation.TextMapGetter;
  * {@code traceparent} header): {@code route event} for each event (rule evaluation, until the event's
  * actions are done), and {@code action <kind>} for each action under it. An event carrying a CloudEvents
  * {@code traceparent} extension attribute is routed in that trace instead (its producer's), with a link
- * to the delivery's span. Off by default ({@code quarkus.otel.sdk.disabled=true}): then no span, no
- * metadata and no context lookup happens here at all.
+ * to the delivery's span. Off by default ({@code quarkus.otel.sdk.disabled=true}): then no span and no
+ * context lookup happens here at all.
+ * <p>
+ * The delivery's span crosses the channel as message metadata ({@link #carry}): SmallRye Reactive
+ * Messaging's emitter gives each message a Vert.x context of its own, but a new one, whose local data (where
+ * Quarkus keeps the current trace context) starts empty. From there on nothing is carried by hand: the
+ * routing span is current on the event's own context ({@link OwnContext}), and an action's span is a child
+ * of whatever is current where it starts: the event's span, carried onto the action's context.
  */
 @ApplicationScoped
 public class Tracing {
@@ -70,7 +77,7 @@ public class Tracing {
         return enabled;
     }
 
-    /** The message, carrying the current trace context along when tracing is on. */
+    /** The message, carrying the current trace context (the delivery's span) along when tracing is on. */
     public <T> Message<T> carry(Message<T> message) {
         return enabled ? message.addMetadata(new TraceParent(Context.current())) : message;
     }
@@ -103,15 +110,14 @@ public class Tracing {
     }
 
     /**
-     * Starts the span of an action run as part of {@code route} (an event's routing span): its event's id
-     * and type, its rule, its index in the rule and its kind's key.
+     * Starts the span of an action, a child of the current trace context (on an action's own context, its
+     * event's routing span): its event's id and type, its rule, its index in the rule and its kind's key.
      */
-    public TraceSpan startAction(String eventId, String eventType, String rule, int action, String kind,
-            TraceSpan route) {
+    public TraceSpan startAction(String eventId, String eventType, String rule, int action, String kind) {
         if (!enabled) {
             return TraceSpan.NONE;
         }
-        Context parent = route.context() == null ? Context.root() : route.context();
+        Context parent = Context.current();
         Span span = tracer.spanBuilder("action " + kind).setSpanKind(SpanKind.INTERNAL).setParent(parent)
                 .setAttribute(EVENT_ID, eventId).setAttribute(EVENT_TYPE, eventType)
                 .setAttribute(RULE, rule).setAttribute(ACTION, (long) action)

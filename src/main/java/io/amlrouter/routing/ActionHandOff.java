@@ -25,6 +25,7 @@ import io.amlrouter.ledger.Claim;
 import io.amlrouter.ledger.LedgerConfig;
 import io.amlrouter.ledger.OutcomeLedger;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.observability.OwnContext;
 import io.amlrouter.observability.TraceSpan;
 import io.amlrouter.observability.Tracing;
 import io.amlrouter.rules.RulesConfig;
@@ -127,11 +128,8 @@ public class ActionHandOff {
         return Uni.createFrom().deferred(() -> ledger.claim(key, kind.key(), lease))
                 .onItem().invoke(c -> {
                     if (c instanceof Claim.HeldElsewhere held && LOG.isDebugEnabled()) {
-                        try (LogContext ignored = LogContext.ofAction(key.eventId(), null, null, key.rule(),
-                                key.actionIndex(), kind.key())) {
-                            LOG.debugf("Action %s is being run by %s; waiting for its outcome", key,
-                                    held.record().owner());
-                        }
+                        LOG.debugf("Action %s is being run by %s; waiting for its outcome", key,
+                                held.record().owner());
                     }
                 })
                 .repeat().withDelay(HELD_CLAIM_POLL).whilst(c -> c instanceof Claim.HeldElsewhere)
@@ -144,14 +142,12 @@ public class ActionHandOff {
                         : Uni.createFrom().item(c));
     }
 
-    /** Runs a claimed task as part of an event's routing ({@code parent}, its span) and settles its claim. */
-    public Uni<Void> run(ActionTask task, TraceSpan parent) {
-        return Uni.createFrom().emitter(answer -> start(task, parent, answer));
-    }
-
-    /** Runs a claimed task outside any event's span (tests). */
+    /**
+     * Runs a claimed task and settles its claim. Its span is a child of the current trace context (on the
+     * action's own context, its event's span: {@link ActionScope#run}).
+     */
     public Uni<Void> run(ActionTask task) {
-        return run(task, TraceSpan.NONE);
+        return Uni.createFrom().emitter(answer -> start(task, answer));
     }
 
     /** Settles a claimed action that cannot run (its template failed): a dead letter; the event is done with it. */
@@ -164,20 +160,20 @@ public class ActionHandOff {
         return ledger.failedTransiently(key, reason);
     }
 
-    private void start(ActionTask task, TraceSpan parent, UniEmitter<? super Void> answer) {
+    private void start(ActionTask task, UniEmitter<? super Void> answer) {
         long start = System.nanoTime();
         metrics.attempt(task.kind(), task.ruleName());
-        TraceSpan span = EventObservability.startAction(tracing, task, parent);
+        TraceSpan span = EventObservability.startAction(tracing, task);
         Running run = new Running(task, span, start, answer);
         running.put(task.key(), run);
         try (Scope ignored = span.makeCurrent()) {
-            run.subscription = execution(task)
+            // Back on the action's own context (and its log fields) whichever thread the executor answers on
+            // (the SMTP sender's sessions, a JDK client): the outcome is recorded and logged there.
+            run.subscription = execution(task).emitOn(OwnContext.current())
                     .onFailure().recoverWithItem(t -> {
                         span.recordException(t);
-                        try (LogContext ignored2 = EventObservability.logContext(task)) {
-                            LOG.warnf(t, "Action %s (%s) failed unexpectedly; treating it as transient", task.key(),
-                                    task.kind().key());
-                        }
+                        LOG.warnf(t, "Action %s (%s) failed unexpectedly; treating it as transient", task.key(),
+                                task.kind().key());
                         return new ActionResult.FailedTransiently("unexpected error: " + t);
                     })
                     .chain(result -> settle(run) ? finish(run, result).replaceWith(result) : Uni.createFrom().nullItem())
@@ -294,6 +290,7 @@ public class ActionHandOff {
                 subscription.cancel();
             }
             ActionTask task = run.task;
+            // Written by the shutdown, off the action's own context: its fields are set around the line.
             try (LogContext ignored = EventObservability.logContext(task)) {
                 LOG.warnf("Stopping: event %s rule %s action %d (%s) was still running after %s: %s", task.key().eventId(),
                         task.ruleName(), task.key().actionIndex(), task.kind().key(), human(after),
@@ -328,11 +325,9 @@ public class ActionHandOff {
 
     private Uni<Void> record(ActionTask task, ActionResult result) {
         if (result instanceof ActionResult.Succeeded s) {
-            try (LogContext ignored = EventObservability.logContext(task)) {
-                LOG.infof("Event %s rule %s action %d (%s) succeeded%s", task.key().eventId(), task.ruleName(),
-                        task.key().actionIndex(), task.kind().key(),
-                        s.externalId() == null ? "" : ": " + s.externalId());
-            }
+            LOG.infof("Event %s rule %s action %d (%s) succeeded%s", task.key().eventId(), task.ruleName(),
+                    task.key().actionIndex(), task.kind().key(),
+                    s.externalId() == null ? "" : ": " + s.externalId());
             return ledger.succeeded(task.key(), s.externalId(), s.detail());
         }
         if (result instanceof ActionResult.FailedPermanently p) {
@@ -341,10 +336,8 @@ public class ActionHandOff {
             return deadLetter(task.key(), task.kind(), p.reason(), task.event());
         }
         ActionResult.FailedTransiently t = (ActionResult.FailedTransiently) result;
-        try (LogContext ignored = EventObservability.logContext(task)) {
-            LOG.warnf("Event %s rule %s action %d (%s) failed transiently, Event Grid will redeliver: %s",
-                    task.key().eventId(), task.ruleName(), task.key().actionIndex(), task.kind().key(), t.reason());
-        }
+        LOG.warnf("Event %s rule %s action %d (%s) failed transiently, Event Grid will redeliver: %s",
+                task.key().eventId(), task.ruleName(), task.key().actionIndex(), task.kind().key(), t.reason());
         return release(task.key(), t.reason());
     }
 }

@@ -1,13 +1,18 @@
 package io.amlrouter.routing;
 
 
+import java.util.function.Supplier;
+
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 import io.amlrouter.events.EventSchema;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.observability.LogContext;
+import io.amlrouter.observability.OwnContext;
 import io.amlrouter.observability.TraceSpan;
 import io.amlrouter.observability.Tracing;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.providers.locals.LocalContextMetadata;
 
 /**
  * The log context and the spans of an event and of an action task. {@code observability} takes names and
@@ -16,12 +21,31 @@ import io.amlrouter.observability.Tracing;
  */
 public final class EventObservability {
 
-    /** The Mutiny context key of the task an action runs for. */
-
     private EventObservability() {
     }
 
-    /** An event, before or without a rule. */
+    /**
+     * The Vert.x context SmallRye Reactive Messaging's emitter made for {@code message} when it was sent (a new
+     * duplicated context of the sender's event loop, with nothing in it yet), or null when it was sent off
+     * Vert.x.
+     */
+    public static io.vertx.core.Context messageContext(Message<?> message) {
+        return message.getMetadata(LocalContextMetadata.class).map(LocalContextMetadata::context).orElse(null);
+    }
+
+    /**
+     * Runs {@code work} as the event's own work: on {@code own} (a duplicated context for this event alone),
+     * with the event's log fields and its routing span ({@code route}) set there once ({@link OwnContext}).
+     */
+    public static <T> Uni<T> onOwnContext(io.vertx.core.Context own, TraceSpan route, MlEvent event,
+            Supplier<Uni<? extends T>> work) {
+        return OwnContext.ofEvent(own, route, event.id(), event.type(), event.subject(), work);
+    }
+
+    /**
+     * An event known off its own context (the webhook before it hands the event on, a replay), before or
+     * without a rule: the log context to open around a line ({@link LogContext}).
+     */
     public static LogContext logContext(MlEvent event) {
         return LogContext.ofEvent(event.id(), event.type(), event.subject());
     }
@@ -47,10 +71,10 @@ public final class EventObservability {
                 event.raw(), message);
     }
 
-    /** Starts the span of an action run as part of its event's routing ({@code route}, its span). */
-    public static TraceSpan startAction(Tracing tracing, ActionTask task, TraceSpan route) {
+    /** Starts the span of an action, a child of the current trace context (its event's routing span). */
+    public static TraceSpan startAction(Tracing tracing, ActionTask task) {
         return tracing.startAction(task.key().eventId(), task.event().type(), task.ruleName(),
-                task.key().actionIndex(), task.kind().key(), route);
+                task.key().actionIndex(), task.kind().key());
     }
 
     /** Ends an action's span with its result. */

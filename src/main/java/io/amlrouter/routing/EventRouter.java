@@ -20,7 +20,6 @@ import io.amlrouter.guard.Silences;
 import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.Claim;
 import io.amlrouter.ledger.OutcomeLedger;
-import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TraceSpan;
 import io.amlrouter.observability.Tracing;
 import io.amlrouter.rules.Rule;
@@ -78,11 +77,12 @@ public class EventRouter {
     private final Silences silences;
     private final RateLimiter limiter;
     private final GuardMetrics guardMetrics;
+    private final Vertx vertx;
 
     public EventRouter(RuleSetHolder rules, ActionHandOff actions, OutcomeLedger ledger,
             @Channel(Channels.ML_EVENTS) @SuppressWarnings("rawtypes") Multi<Message> events, RoutingMetrics metrics,
             ActionMetrics actionMetrics, Tracing tracing, DigestRecorder digests, Silences silences, RateLimiter limiter,
-            GuardMetrics guardMetrics) {
+            GuardMetrics guardMetrics, Vertx vertx) {
         this.rules = rules;
         this.actions = actions;
         this.ledger = ledger;
@@ -94,6 +94,7 @@ public class EventRouter {
         this.silences = silences;
         this.limiter = limiter;
         this.guardMetrics = guardMetrics;
+        this.vertx = vertx;
     }
 
     /** Subscribes to {@code ml-events} once the application has started. */
@@ -113,16 +114,8 @@ public class EventRouter {
     void onMessage(Message<MlEvent> message, Runnable done) {
         MlEvent event = message.getPayload();
         TraceSpan span = EventObservability.startRoute(tracing, event, message);
-        onOwnContext(() -> {
-            Uni<Void> routed;
-            try {
-                routed = route(event, span);
-            } catch (RuntimeException e) {
-                routed = Uni.createFrom().failure(e);
-            }
-            routed.subscribe().with(ignored -> settle(message, span, null, done),
-                    failure -> settle(message, span, failure, done));
-        });
+        EventObservability.onOwnContext(ownContext(message), span, event, () -> route(event, span)).subscribe().with(
+                ignored -> settle(message, span, null, done), failure -> settle(message, span, failure, done));
     }
 
     @SuppressWarnings("unchecked")
@@ -142,17 +135,23 @@ public class EventRouter {
     }
 
     /**
-     * Runs an event's routing as a task of its own on a new Vert.x duplicated context of the sender's event
-     * loop (as SmallRye's mediator did), so that a delivery of 1,000 events does not hold the event loop for
-     * all of them while other requests (refusals, probes) wait; inline when there is no context.
+     * Where an event's routing runs: a task of its own on a duplicated context of the sender's event loop
+     * made for this event alone (as SmallRye's mediator did), so that a delivery of 1,000 events does not
+     * hold the event loop for all of them while other requests (refusals, probes) wait, and so that its log
+     * fields and span are set once, there. The emitter made one for each message when it was sent
+     * (SmallRye's LocalContextMetadata, empty until now): that one is used. An event sent off Vert.x gets a
+     * new one of the current context, or of one of Vert.x's event loops.
      */
-    private static void onOwnContext(Runnable task) {
-        Context current = Vertx.currentContext();
-        if (current == null) {
-            task.run();
-            return;
+    private Context ownContext(Message<MlEvent> message) {
+        Context made = EventObservability.messageContext(message);
+        if (made != null) {
+            return made;
         }
-        VertxContext.createNewDuplicatedContext(current).runOnContext(ignored -> task.run());
+        Context current = Vertx.currentContext();
+        if (current == null && vertx != null) {
+            current = vertx.getOrCreateContext();
+        }
+        return current == null ? null : VertxContext.createNewDuplicatedContext(current);
     }
 
     /** Runs what the event still owes; fails when an action failed transiently. */
@@ -165,10 +164,8 @@ public class EventRouter {
         Instant now = Instant.now();
         if (!set.acceptsWorkspace(event)) {
             metrics.workspaceNotAllowed();
-            try (LogContext ignored = EventObservability.logContext(event)) {
-                LOG.infof("Event %s (%s) comes from a workspace that is not allowed (topic %s); not acted on",
-                        event.id(), event.type(), event.envelope().topic());
-            }
+            LOG.infof("Event %s (%s) comes from a workspace that is not allowed (topic %s); not acted on",
+                    event.id(), event.type(), event.envelope().topic());
             return ledger.eventSeen(RoutingRecord.of(event, now, "workspace-not-allowed", set, null))
                     .map(this::countRedelivery);
         }
@@ -190,10 +187,8 @@ public class EventRouter {
         metrics.matched(names);
         span.matched(names);
         guardMetrics.silenced();
-        try (LogContext ignored = EventObservability.logContext(event)) {
-            LOG.infof("Event %s (%s) matched %s but is silenced by %s; no action run", event.id(), event.type(), names,
-                    ids);
-        }
+        LOG.infof("Event %s (%s) matched %s but is silenced by %s; no action run", event.id(), event.type(), names,
+                ids);
         return ledger.eventSeen(RoutingRecord.of(event, now, "silenced", set, verdicts).withSilencedBy(ids))
                 .map(this::countRedelivery);
     }
@@ -211,16 +206,14 @@ public class EventRouter {
             // DEBUG, not INFO: a workspace's subscription sends every run's status changes, most of which no
             // rule wants; the history API and events_unmatched_total account for them (docs/observability.md).
             if (LOG.isDebugEnabled()) {
-                try (LogContext ignored = EventObservability.logContext(event)) {
-                    LOG.debugf("Event %s (%s, subject %s): no rule matched", event.id(), event.type(), event.subject());
-                }
+                LOG.debugf("Event %s (%s, subject %s): no rule matched", event.id(), event.type(), event.subject());
             }
             return seen;
         }
         List<Uni<Void>> actions = new ArrayList<>();
         for (Rule rule : matched) {
             for (int i = 0; i < rule.actions().size(); i++) {
-                actions.add(runAction(event, rule, i, span));
+                actions.add(runAction(event, rule, i));
             }
         }
         return seen.chain(() -> Uni.join().all(actions).andCollectFailures()).replaceWithVoid()
@@ -234,16 +227,22 @@ public class EventRouter {
         return null;
     }
 
-    private Uni<Void> runAction(MlEvent event, Rule rule, int index, TraceSpan span) {
+    /**
+     * Claims, renders and runs one action, on a duplicated context of its own (a child of the event's) where
+     * its rule, index and kind join the event's log fields (ActionScope#run).
+     */
+    private Uni<Void> runAction(MlEvent event, Rule rule, int index) {
         ActionSpec spec = rule.actions().get(index);
         ActionKey key = new ActionKey(event.id(), rule.name(), index);
+        return ActionScope.of(key, event, spec.kind()).run(() -> claimAndRun(event, rule, index, spec, key));
+    }
+
+    private Uni<Void> claimAndRun(MlEvent event, Rule rule, int index, ActionSpec spec, ActionKey key) {
         return actions.claim(key, spec.kind()).chain(claim -> {
             if (claim instanceof Claim.AlreadyDone done) {
                 if (LOG.isDebugEnabled()) {
-                    try (LogContext ignored = EventObservability.logContext(event, rule.name(), index, spec.kind().key())) {
-                        LOG.debugf("Event %s rule %s action %d (%s) already %s; not run again", event.id(), rule.name(),
-                                index, spec.kind().key(), done.record().state());
-                    }
+                    LOG.debugf("Event %s rule %s action %d (%s) already %s; not run again", event.id(), rule.name(),
+                            index, spec.kind().key(), done.record().state());
                 }
                 return Uni.createFrom().voidItem();
             }
@@ -268,7 +267,7 @@ public class EventRouter {
                 return actions.deadLetter(key, spec.kind(), "template: " + e.getMessage(), event);
             }
             return limited(event, rule, index, spec, key,
-                    () -> actions.run(new ActionTask(key, event, rule.name(), rendered), span));
+                    () -> actions.run(new ActionTask(key, event, rule.name(), rendered)));
         });
     }
 

@@ -7,11 +7,9 @@ import org.jboss.logging.Logger;
 import io.amlrouter.actions.http.CallResult;
 import io.amlrouter.actions.http.HttpReply;
 import io.amlrouter.events.Workspace;
-import io.amlrouter.observability.LogContext;
 import io.amlrouter.routing.ActionExecutor;
 import io.amlrouter.routing.ActionResult;
 import io.amlrouter.routing.ActionTask;
-import io.amlrouter.routing.EventObservability;
 import io.amlrouter.rules.action.RenderedAmlJob;
 import io.smallrye.mutiny.Uni;
 
@@ -54,10 +52,8 @@ public class AmlJobProcessor implements ActionExecutor<RenderedAmlJob> {
             }
             if (result instanceof CallResult.Ok exists) {
                 ArmError error = ArmError.of(exists.reply());
-                try (LogContext ignored = EventObservability.logContext(task)) {
-                    LOG.infof("%s: ARM says job %s already exists (%s); confirming with GET", context, job.jobName(),
-                            error.describe());
-                }
+                LOG.infof("%s: ARM says job %s already exists (%s); confirming with GET", context, job.jobName(),
+                        error.describe());
                 return confirm(ws, job.jobName(), context, error);
             }
             return Uni.createFrom().item(ArmOutcomes.failed("job " + job.jobName(), result));

@@ -12,13 +12,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
-import io.amlrouter.observability.LogContext;
 import io.amlrouter.observability.TextLog;
 import io.amlrouter.routing.ActionExecutor;
 import io.amlrouter.routing.ActionHandOff;
 import io.amlrouter.routing.ActionResult;
 import io.amlrouter.routing.ActionTask;
-import io.amlrouter.routing.EventObservability;
 import io.amlrouter.rules.action.RenderedEmail;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
@@ -91,9 +89,7 @@ public class EmailProcessor implements ActionExecutor<RenderedEmail> {
     Uni<ActionResult> send(ActionTask task, RenderedEmail email) {
         String messageId = OutgoingMail.messageId(task.key(), messageIdDomain);
         if (mode.delivery() == EmailConfig.Delivery.LOG) {
-            try (LogContext ignored = EventObservability.logContext(task)) {
-                TextLog.info(LOG, logEntry(task, email, messageId));
-            }
+            TextLog.info(LOG, logEntry(task, email, messageId));
             return Uni.createFrom().item(ActionResult.succeeded(messageId, "written to the log, not sent ("
                     + mode.reason() + ")" + leftOut.record(task, email)));
         }

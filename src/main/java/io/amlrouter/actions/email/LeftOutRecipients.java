@@ -4,9 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.amlrouter.observability.LogContext;
 import io.amlrouter.routing.ActionTask;
-import io.amlrouter.routing.EventObservability;
 import io.amlrouter.rules.action.RenderedEmail;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,10 +32,8 @@ public class LeftOutRecipients {
             return "";
         }
         String list = String.join("; ", email.leftOut());
-        try (LogContext ignored = EventObservability.logContext(task)) {
-            LOG.warnf("Event %s rule %s action %d: mail sent without %d recipient(s) from event data: %s",
-                    task.key().eventId(), task.ruleName(), task.key().actionIndex(), email.leftOut().size(), list);
-        }
+        LOG.warnf("Event %s rule %s action %d: mail sent without %d recipient(s) from event data: %s",
+                task.key().eventId(), task.ruleName(), task.key().actionIndex(), email.leftOut().size(), list);
         Counter.builder("email.recipients.left.out")
                 .description("Recipients from event data a mail was not sent to (invalid or outside the allowed "
                         + "domains), by rule")

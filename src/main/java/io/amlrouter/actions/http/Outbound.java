@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -15,9 +16,9 @@ import jakarta.ws.rs.ProcessingException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
+import io.amlrouter.observability.OwnContext;
 import io.amlrouter.routing.ActionScope;
 import io.amlrouter.actions.ActionsConfig;
-import io.amlrouter.observability.LogContext;
 import io.amlrouter.routing.ActionMetrics;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
@@ -63,11 +64,18 @@ public class Outbound {
      */
     public Uni<CallResult> call(String target, String context, Supplier<Uni<HttpReply>> attempt,
             Predicate<HttpReply> settles) {
-        return Uni.createFrom().context(ctx -> call(target, context, attempt, settles, ActionScope.in(ctx)));
+        return Uni.createFrom().context(ctx -> call(target, context, attempt, settles, ActionScope.in(ctx),
+                OwnContext.current()));
     }
 
+    /**
+     * The call, whose retries and answer come back on {@code caller} (the Vert.x context it was called on,
+     * an action's own): Mutiny's timeouts and retry delays fire on its worker pool, and a retried request
+     * answers on the context it was sent from, so without this the retry line and the action's next steps
+     * would run off the action's context, without its log fields.
+     */
     private Uni<CallResult> call(String target, String context, Supplier<Uni<HttpReply>> attempt,
-            Predicate<HttpReply> settles, Optional<ActionScope> scope) {
+            Predicate<HttpReply> settles, Optional<ActionScope> scope, Executor caller) {
         Guard guard = guards.computeIfAbsent(target, this::guard);
         RetrySchedule schedule = new RetrySchedule(config.retry());
         Duration timeout = config.timeout();
@@ -79,29 +87,25 @@ public class Outbound {
                         : Uni.createFrom().item(reply)), UNI_REPLY));
         return once
                 .onFailure(RetryableFailure.class).retry().when(failures -> failures.onItem()
-                        .transformToUniAndConcatenate(f -> wait(context, scope, schedule, (RetryableFailure) f)))
+                        .transformToUniAndConcatenate(f -> wait(context, scope, schedule, (RetryableFailure) f, caller)))
                 .map(reply -> reply.successful() || settles.test(reply) ? (CallResult) new CallResult.Ok(reply)
                         : new CallResult.Rejected(reply))
                 .onFailure(AddressRefused.class).recoverWithItem(f -> new CallResult.Refused(f.getMessage()))
-                .onFailure().recoverWithItem(f -> unavailable(target, schedule, f));
+                .onFailure().recoverWithItem(f -> unavailable(target, schedule, f))
+                .emitOn(caller);
     }
 
     private Uni<Object> wait(String context, Optional<ActionScope> scope, RetrySchedule schedule,
-            RetryableFailure failure) {
+            RetryableFailure failure, Executor caller) {
         Optional<Duration> delay = schedule.next(failure);
         if (delay.isEmpty()) {
             return Uni.createFrom().failure(failure);
         }
-        if (scope.isPresent()) {
-            ActionScope s = scope.get();
-            metrics.retry(s.kind(), s.rule());
-            try (LogContext ignored = s.logContext()) {
-                logRetry(context, schedule, failure, delay.get());
-            }
-        } else {
+        // Logged on the caller's context (a timeout fails on Mutiny's timer thread), so the line has its fields.
+        return Uni.createFrom().item((Object) failure).emitOn(caller).invoke(() -> {
+            scope.ifPresent(s -> metrics.retry(s.kind(), s.rule()));
             logRetry(context, schedule, failure, delay.get());
-        }
-        return Uni.createFrom().item((Object) failure).onItem().delayIt().by(delay.get());
+        }).onItem().delayIt().by(delay.get());
     }
 
     private static void logRetry(String context, RetrySchedule schedule, RetryableFailure failure, Duration delay) {

@@ -11,7 +11,6 @@ import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.DigestGroup;
 import io.amlrouter.ledger.GroupEntry;
 import io.amlrouter.ledger.OutcomeLedger;
-import io.amlrouter.observability.LogContext;
 import io.amlrouter.rules.action.ActionKind;
 import io.amlrouter.rules.action.Grouping;
 import io.amlrouter.rules.template.RenderException;
@@ -48,11 +47,8 @@ public class DigestRecorder {
         return ledger.groupAdd(wanted, new GroupEntry(key, event.rawJson(), Instant.now()), config.maxListed())
                 .chain(group -> ledger.grouped(key, group.id(), detail(group)).invoke(() -> {
                     metrics.grouped(kind, rule);
-                    try (LogContext ignored = LogContext.ofAction(event.id(), event.type(), event.subject(), rule,
-                            key.actionIndex(), kind.key())) {
-                        LOG.infof("Event %s rule %s action %d (%s) %s", event.id(), rule, key.actionIndex(), kind.key(),
-                                detail(group));
-                    }
+                    LOG.infof("Event %s rule %s action %d (%s) %s", event.id(), rule, key.actionIndex(), kind.key(),
+                            detail(group));
                 }));
     }
 

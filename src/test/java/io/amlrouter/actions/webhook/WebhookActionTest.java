@@ -18,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,9 @@ import io.amlrouter.ledger.ActionKey;
 import io.amlrouter.ledger.ActionRecord;
 import io.amlrouter.ledger.ActionState;
 import io.amlrouter.ledger.OutcomeLedger;
+import io.amlrouter.actions.http.Outbound;
+import io.amlrouter.routing.ActionHandOff;
+import io.amlrouter.support.LogCapture;
 import io.amlrouter.support.WireMockResource;
 import io.amlrouter.support.WireMockStubs;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,7 +72,18 @@ class WebhookActionTest {
         ObjectNode event = runCompleted("webhook");
         String run = event.at("/data/runId").asText();
         stubs.add(post(urlPathEqualTo("/hooks/teams")).withRequestBody(containing(run)).willReturn(ok()));
-        deliver(event).statusCode(200).body("events[0].state", is("done"));
+        try (LogCapture log = LogCapture.of(ActionHandOff.class)) {
+            deliver(event).statusCode(200).body("events[0].state", is("done"));
+
+            // Written after the HTTP reply, on whichever thread took it: the action's own context gives the
+            // line its event's and action's fields (no log context is opened around it).
+            List<LogCapture.Line> succeeded = log.mentioning("Event " + event.get("id").asText() + " rule test-webhook ");
+            assertThat(succeeded).singleElement().satisfies(line -> assertThat(line.mdc())
+                    .containsEntry("eventId", event.get("id").asText())
+                    .containsEntry("eventType", event.get("type").asText())
+                    .containsEntry("rule", "test-webhook").containsEntry("action", "0")
+                    .containsEntry("actionKind", "webhook"));
+        }
 
         wm.verify(1, postRequestedFor(urlPathEqualTo("/hooks/teams"))
                 .withHeader("Authorization", equalTo("Bearer test-hook-secret"))
@@ -152,9 +168,21 @@ class WebhookActionTest {
     void theCircuitBreakerOpensForAReceiverThatKeepsFailing() {
         stubs.add(post(urlPathEqualTo("/hooks/breaker")).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "60")));
         ObjectNode last = null;
-        for (int i = 0; i < 21; i++) {
-            last = runCompleted("webhook-breaker");
-            deliver(last).statusCode(503);
+        List<String> ids = new ArrayList<>();
+        try (LogCapture log = LogCapture.of(Outbound.class)) {
+            for (int i = 0; i < 21; i++) {
+                last = runCompleted("webhook-breaker");
+                ids.add(last.get("id").asText());
+                deliver(last).statusCode(503);
+            }
+            // SmallRye Fault Tolerance writes this from inside the call (the reply's continuation), where no code
+            // of ours opens a log context: the action's own Vert.x context carries the fields there.
+            assertThat(log.mentioning("Circuit breaker for webhook https://localhost:" + wm.httpsPort() + " is now OPEN"))
+                    .singleElement().satisfies(line -> {
+                        assertThat(line.mdc().get("eventId")).isIn(ids);
+                        assertThat(line.mdc()).containsEntry("rule", "test-webhook-breaker")
+                                .containsEntry("action", "0").containsEntry("actionKind", "webhook");
+                    });
         }
         long reached = wm.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().equals("/hooks/breaker"))
                 .count();

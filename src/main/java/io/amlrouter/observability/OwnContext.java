@@ -1,0 +1,103 @@
+package io.amlrouter.observability;
+
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+import org.jboss.logging.MDC;
+
+import io.opentelemetry.context.Scope;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Runs the work of one event, or of one action, on a Vert.x duplicated context of its own whose log fields
+ * (the MDC) and current trace context are set once, when it starts: every log line and span of that work,
+ * on whatever thread Quarkus and Vert.x run it (the event loop, a worker of {@code executeBlocking}, the
+ * continuation of a REST client, mail or Redis call, all of which come back on the context they were
+ * called from), carries them without being handed them.
+ * <p>
+ * This rests on two Quarkus facts: its MDC provider ({@code io.quarkus.vertx.core.runtime.VertxMDC}) keeps
+ * the MDC in the local data of the current duplicated context when there is one, and its OpenTelemetry
+ * context storage ({@code QuarkusContextStorage}) keeps the current trace context there too. A new
+ * duplicated context starts with empty local data, so the fields are put on it here, once.
+ * <p>
+ * Outside Vert.x (plain unit tests, with no context to fork) the work runs as it is, without fields.
+ */
+public final class OwnContext {
+
+    private OwnContext() {
+    }
+
+    /**
+     * Runs an event's routing on {@code own}, a duplicated context made for this event alone (null: inline),
+     * with the event's fields in the MDC and {@code route} (its span) current until the work ends.
+     */
+    public static <T> Uni<T> ofEvent(Context own, TraceSpan route, String eventId, String eventType, String subject,
+            Supplier<Uni<? extends T>> work) {
+        return run(own, route.context(), work, eventId, eventType, subject, null, null, null);
+    }
+
+    /**
+     * Runs one action of an event on a new duplicated context of the current one (its event's), with the
+     * event's and the action's fields in the MDC (type and subject may be null) and the current trace
+     * context (the event's span) carried over. Its action span, when it starts one, is then a child of
+     * the event's.
+     */
+    public static <T> Uni<T> ofAction(String eventId, String eventType, String subject, String rule, int action,
+            String kind, Supplier<Uni<? extends T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+            Context current = Vertx.currentContext();
+            return run(current == null ? null : VertxContext.createNewDuplicatedContext(current),
+                    trace == io.opentelemetry.context.Context.root() ? null : trace, work,
+                    eventId, eventType, subject, rule, Integer.toString(action), kind);
+        });
+    }
+
+    /**
+     * An executor that runs tasks on the Vert.x context current now (inline when they are submitted on it
+     * already), for work that must come back to it after a hop off Vert.x (a Mutiny timer); inline when
+     * there is none.
+     */
+    public static Executor current() {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return Runnable::run;
+        }
+        return task -> {
+            if (Vertx.currentContext() == context) {
+                task.run();
+            } else {
+                context.runOnContext(ignored -> task.run());
+            }
+        };
+    }
+
+    private static <T> Uni<T> run(Context own, io.opentelemetry.context.Context trace, Supplier<Uni<? extends T>> work,
+            String... fields) {
+        if (own == null) {
+            return Uni.createFrom().deferred(work);
+        }
+        Executor onOwn = task -> own.runOnContext(ignored -> task.run());
+        return Uni.createFrom().deferred(() -> {
+            // Running on own: the MDC and the trace context are stored in its local data.
+            for (int i = 0; i < fields.length; i++) {
+                if (fields[i] != null) {
+                    MDC.put(LogContext.KEYS[i], fields[i]);
+                }
+            }
+            if (trace == null) {
+                return work.get();
+            }
+            Scope scope = trace.makeCurrent();
+            try {
+                return work.get().onTermination().invoke(scope::close);
+            } catch (RuntimeException e) {
+                scope.close();
+                throw e;
+            }
+        }).runSubscriptionOn(onOwn);
+    }
+}
