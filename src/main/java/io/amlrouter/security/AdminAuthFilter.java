@@ -15,7 +15,6 @@ import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 
 /**
  * Guards {@link AdminOnly} endpoints: {@code Authorization: Bearer} with an admin key or an Entra
@@ -33,10 +32,10 @@ public class AdminAuthFilter {
     private final boolean open;
     private final boolean configured;
 
-    public AdminAuthFilter(AdminConfig config, Vertx vertx) {
+    public AdminAuthFilter(AdminConfig config) {
         AdminConfig.Auth auth = config.auth();
         this.keys = new SharedKeys(auth.keys().orElse(List.of()));
-        this.entra = EntraValidators.from(vertx, auth.entra(), "admin.auth.entra", "AmlEventRouter.Admin", List.of());
+        this.entra = EntraValidators.from(auth.entra(), "admin.auth.entra", "AmlEventRouter.Admin", List.of());
         this.configured = !keys.isEmpty() || entra.isPresent();
         this.open = !configured && auth.allowUnauthenticated();
         if (open) {
@@ -64,7 +63,7 @@ public class AdminAuthFilter {
             return Uni.createFrom().nullItem();
         }
         if (entra.isPresent() && token.chars().filter(c -> c == '.').count() == 2) {
-            return entra.get().check(token).map(check -> {
+            return Uni.createFrom().completionStage(entra.get().check(token)).map(check -> {
                 if (check instanceof TokenCheck.Valid) {
                     return null;
                 }
