@@ -1,6 +1,7 @@
 package io.amlrouter.routing;
 
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -35,11 +36,12 @@ public final class EventObservability {
 
     /**
      * Runs {@code work} as the event's own work: on {@code own} (a duplicated context for this event alone),
-     * with the event's log fields and its routing span ({@code route}) set there once ({@link OwnContext}).
+     * with the event's log fields and its routing span ({@code route}) set there once ({@link OwnContext}), and
+     * hands the outcome to {@code settled} (null on success).
      */
-    public static <T> Uni<T> onOwnContext(io.vertx.core.Context own, TraceSpan route, MlEvent event,
-            Supplier<Uni<? extends T>> work) {
-        return OwnContext.ofEvent(own, route, event.id(), event.type(), event.subject(), work);
+    public static void runOnOwnContext(io.vertx.core.Context own, TraceSpan route, MlEvent event,
+            Supplier<Uni<Void>> work, Consumer<Throwable> settled) {
+        OwnContext.runEvent(own, route, event.id(), event.type(), event.subject(), work, settled);
     }
 
     /**

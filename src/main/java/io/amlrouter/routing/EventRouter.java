@@ -50,7 +50,7 @@ import io.vertx.core.Vertx;
  * The channel is consumed as a stream ({@code @Channel} injection of the {@code Multi} the
  * {@link EventBus}'s emitter feeds): up to {@link EventBus#CAPACITY} events are routed at once
  * ({@link InFlightLimit}: the back-pressure of {@code transformToUni(..).merge(n)}), each as a task of its own on a new duplicated context of the
- * sender's event loop ({@link #onOwnContext}). A {@code @Incoming} method returning a {@code Uni}
+ * sender's event loop ({@link #ownContext}). A {@code @Incoming} method returning a {@code Uni}
  * would be acknowledged by the framework but routed one event at a time (SmallRye Reactive Messaging
  * concatenates such methods), and one event waiting for a held claim would stall all the others.
  */
@@ -114,8 +114,8 @@ public class EventRouter {
     void onMessage(Message<MlEvent> message, Runnable done) {
         MlEvent event = message.getPayload();
         TraceSpan span = EventObservability.startRoute(tracing, event, message);
-        EventObservability.onOwnContext(ownContext(message), span, event, () -> route(event, span)).subscribe().with(
-                ignored -> settle(message, span, null, done), failure -> settle(message, span, failure, done));
+        EventObservability.runOnOwnContext(ownContext(message), span, event, () -> route(event, span),
+                failure -> settle(message, span, failure, done));
     }
 
     @SuppressWarnings("unchecked")
