@@ -44,18 +44,7 @@ public final class OwnContext {
             subscribe(work, null, settled);
             return;
         }
-        own.runOnContext(ignored -> {
-            // Running on own: the MDC and the trace context are stored in its local data.
-            MDC.put(LogContext.KEYS[0], eventId);
-            if (eventType != null) {
-                MDC.put(LogContext.KEYS[1], eventType);
-            }
-            if (subject != null) {
-                MDC.put(LogContext.KEYS[2], subject);
-            }
-            io.opentelemetry.context.Context trace = route.context();
-            subscribe(work, trace == null ? null : trace.makeCurrent(), settled);
-        });
+        own.runOnContext(ignored -> subscribe(work, enter(route.context(), eventId, eventType, subject), settled));
     }
 
     private static void subscribe(Supplier<Uni<Void>> work, Scope scope, Consumer<Throwable> settled) {
@@ -123,16 +112,10 @@ public final class OwnContext {
         }
         Executor onOwn = task -> own.runOnContext(ignored -> task.run());
         return Uni.createFrom().deferred(() -> {
-            // Running on own: the MDC and the trace context are stored in its local data.
-            for (int i = 0; i < fields.length; i++) {
-                if (fields[i] != null) {
-                    MDC.put(LogContext.KEYS[i], fields[i]);
-                }
-            }
-            if (trace == null) {
+            Scope scope = enter(trace, fields);
+            if (scope == null) {
                 return work.get();
             }
-            Scope scope = trace.makeCurrent();
             try {
                 return work.get().onTermination().invoke(scope::close);
             } catch (RuntimeException e) {
@@ -140,5 +123,19 @@ public final class OwnContext {
                 throw e;
             }
         }).runSubscriptionOn(onOwn);
+    }
+
+    /**
+     * Called on the work's own context: puts the non-null {@code fields} (in {@link LogContext#KEYS} order) in
+     * the MDC and makes {@code trace} current, both stored in that context's local data; the scope to close
+     * when the work ends, null without a trace.
+     */
+    private static Scope enter(io.opentelemetry.context.Context trace, String... fields) {
+        for (int i = 0; i < fields.length; i++) {
+            if (fields[i] != null) {
+                MDC.put(LogContext.KEYS[i], fields[i]);
+            }
+        }
+        return trace == null ? null : trace.makeCurrent();
     }
 }

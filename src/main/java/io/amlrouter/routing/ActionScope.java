@@ -30,9 +30,7 @@ public record ActionScope(String eventId, String eventType, String subject, Stri
     static final String KEY = "aml-event-router.action-scope";
 
     public static ActionScope of(ActionTask task) {
-        ActionKey key = task.key();
-        return new ActionScope(key.eventId(), task.event().type(), task.event().subject(), key.rule(),
-                key.actionIndex(), task.kind());
+        return of(task.key(), task.event(), task.kind());
     }
 
     /** An action of {@code event}. */

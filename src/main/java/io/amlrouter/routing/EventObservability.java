@@ -1,6 +1,5 @@
 package io.amlrouter.routing;
 
-
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 

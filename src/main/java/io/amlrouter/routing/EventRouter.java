@@ -49,8 +49,8 @@ import io.vertx.core.Vertx;
  * <p>
  * The channel is consumed as a stream ({@code @Channel} injection of the {@code Multi} the
  * {@link EventBus}'s emitter feeds): up to {@link EventBus#CAPACITY} events are routed at once
- * ({@link InFlightLimit}: the back-pressure of {@code transformToUni(..).merge(n)}), each as a task of its own on a new duplicated context of the
- * sender's event loop ({@link #ownContext}). A {@code @Incoming} method returning a {@code Uni}
+ * ({@link InFlightLimit}: the back-pressure of {@code transformToUni(..).merge(n)}), each as a task of its
+ * own on a duplicated context of the sender's event loop ({@link #ownContext}). A {@code @Incoming} method returning a {@code Uni}
  * would be acknowledged by the framework but routed one event at a time (SmallRye Reactive Messaging
  * concatenates such methods), and one event waiting for a held claim would stall all the others.
  */
