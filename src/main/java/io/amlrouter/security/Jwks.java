@@ -19,6 +19,7 @@ import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.Use;
 import org.jose4j.lang.JoseException;
 
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Context;
@@ -44,6 +45,13 @@ import io.vertx.core.http.RequestOptions;
  * the wait for a pooled connection, the request's idle timeout not the time before the request is sent),
  * so a timer fails the fetch, and resets its request, when the bound passes: a fetch that cannot finish
  * makes the keys unavailable (503) instead of leaving the caller waiting for ever.
+ *
+ * <p>Every fetch runs on one event-loop context of its own ({@code home}), whichever thread asked for it: the
+ * HTTP client's request, its answer and the body's read all happen there. Started from a thread outside
+ * Vert.x (a test's main thread, a plain executor), the client put the request on a context made for that
+ * thread, and in about one full test run in two the answer's end was handled before {@code body()} was
+ * asked for, so the body never completed and the fetch ran into its bound (seen as
+ * {@code trailers() != null} when the answer reached {@code compose}).
  */
 public final class Jwks implements AutoCloseable {
 
@@ -52,6 +60,7 @@ public final class Jwks implements AutoCloseable {
     private final URI url;
     private final Vertx vertx;
     private final HttpClient http;
+    private final Context home;
     private final Duration fetchTimeout;
     private final Clock clock;
     private final Duration maxAge;
@@ -72,6 +81,7 @@ public final class Jwks implements AutoCloseable {
         this.maxAge = maxAge;
         this.refetchCooldown = refetchCooldown;
         this.fetchTimeout = fetchTimeout;
+        this.home = VertxContext.getRootContext(vertx.getOrCreateContext());
         this.http = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, fetchTimeout.toMillis())).setMaxPoolSize(1)
                 .setVerifyHost(true));
@@ -123,11 +133,17 @@ public final class Jwks implements AutoCloseable {
         if (running != null && !running.isComplete()) {
             return running;
         }
+        Promise<Map<String, PublicKey>> fetched = Promise.promise();
+        home.runOnContext(ignored -> fetch(fetched));
+        inFlight = fetched.future();
+        return inFlight;
+    }
+
+    private void fetch(Promise<Map<String, PublicKey>> fetched) {
         long bound = Math.max(1, fetchTimeout.toMillis());
         // connect timeout: also the wait for the pool's connection; idle timeout: between bytes of the answer
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
                 .putHeader("Accept", "application/json").setConnectTimeout(bound).setIdleTimeout(bound);
-        Promise<Map<String, PublicKey>> fetched = Promise.promise();
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         long timer = vertx.setTimer(bound, ignored -> {
             if (fetched.tryFail(new TimeoutException("no answer within " + fetchTimeout))) {
@@ -156,8 +172,6 @@ public final class Jwks implements AutoCloseable {
                     LOG.debugf("Fetched %d signing keys from %s", result.result().size(), url);
                     fetched.tryComplete(result.result());
                 });
-        inFlight = fetched.future();
-        return inFlight;
     }
 
     /** The RSA signing keys of the document, by key id; keys of other types or uses are skipped. */
