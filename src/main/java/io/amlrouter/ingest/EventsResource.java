@@ -77,7 +77,7 @@ public class EventsResource {
             return Uni.createFrom().item(unavailable("shutting-down", "Shutting down",
                     "This replica is shutting down; deliver again."));
         }
-        return Uni.createFrom().completionStage(authenticator.authenticate(queryKey, headerKey, authorization))
+        return authenticator.authenticate(queryKey, headerKey, authorization)
                 .chain(decision -> {
                     if (decision instanceof AuthDecision.Denied denied) {
                         refusals.unauthorized(subscription, denied.reason());

@@ -2,8 +2,6 @@ package io.amlrouter.ingest;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +13,8 @@ import io.amlrouter.security.SharedKeys;
 import io.amlrouter.security.TokenCheck;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * Decides whether a delivery comes from our Event Grid subscription: a shared key (query parameter
@@ -32,10 +32,10 @@ public class IngestAuthenticator {
     private final Optional<JwtValidator> entra;
     private final boolean open;
 
-    public IngestAuthenticator(IngestConfig config) {
+    public IngestAuthenticator(IngestConfig config, Vertx vertx) {
         IngestConfig.Auth auth = config.auth();
         this.keys = new SharedKeys(auth.keys().orElse(List.of()));
-        this.entra = EntraValidators.from(auth.entra(), "ingest.auth.entra", "AzureEventGridSecureWebhookSubscriber",
+        this.entra = EntraValidators.from(vertx, auth.entra(), "ingest.auth.entra", "AzureEventGridSecureWebhookSubscriber",
                 EntraValidators.EVENT_GRID_APPS);
         this.open = keys.isEmpty() && entra.isEmpty();
         if (open && !auth.allowUnauthenticated()) {
@@ -63,7 +63,7 @@ public class IngestAuthenticator {
         return open;
     }
 
-    CompletionStage<AuthDecision> authenticate(String queryKey, String headerKey, String authorization) {
+    Uni<AuthDecision> authenticate(String queryKey, String headerKey, String authorization) {
         if (open) {
             return done(new AuthDecision.Allowed("development mode"));
         }
@@ -73,7 +73,7 @@ public class IngestAuthenticator {
         }
         String token = bearer(authorization);
         if (token != null && entra.isPresent()) {
-            return entra.get().check(token).thenApply(IngestAuthenticator::decision);
+            return entra.get().check(token).map(IngestAuthenticator::decision);
         }
         if (keyGiven) {
             return done(new AuthDecision.Denied("the key is not valid"));
@@ -106,7 +106,7 @@ public class IngestAuthenticator {
         return a.regionMatches(true, 0, "Bearer ", 0, 7) ? a.substring(7).trim() : null;
     }
 
-    private static CompletionStage<AuthDecision> done(AuthDecision d) {
-        return CompletableFuture.completedFuture(d);
+    private static Uni<AuthDecision> done(AuthDecision d) {
+        return Uni.createFrom().item(d);
     }
 }

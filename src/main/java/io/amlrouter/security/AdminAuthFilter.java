@@ -15,6 +15,7 @@ import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * Guards {@link AdminOnly} endpoints: {@code Authorization: Bearer} with an admin key or an Entra
@@ -32,10 +33,10 @@ public class AdminAuthFilter {
     private final boolean open;
     private final boolean configured;
 
-    public AdminAuthFilter(AdminConfig config) {
+    public AdminAuthFilter(AdminConfig config, Vertx vertx) {
         AdminConfig.Auth auth = config.auth();
         this.keys = new SharedKeys(auth.keys().orElse(List.of()));
-        this.entra = EntraValidators.from(auth.entra(), "admin.auth.entra", "AmlEventRouter.Admin", List.of());
+        this.entra = EntraValidators.from(vertx, auth.entra(), "admin.auth.entra", "AmlEventRouter.Admin", List.of());
         this.configured = !keys.isEmpty() || entra.isPresent();
         this.open = !configured && auth.allowUnauthenticated();
         if (open) {
@@ -63,7 +64,7 @@ public class AdminAuthFilter {
             return Uni.createFrom().nullItem();
         }
         if (entra.isPresent() && token.chars().filter(c -> c == '.').count() == 2) {
-            return Uni.createFrom().completionStage(entra.get().check(token)).map(check -> {
+            return entra.get().check(token).map(check -> {
                 if (check instanceof TokenCheck.Valid) {
                     return null;
                 }

@@ -60,6 +60,13 @@ public interface EntraSettings {
     @WithDefault("1m")
     Duration jwksRefetchCooldown();
 
+    /**
+     * The most one fetch of the signing keys may take, from waiting for a connection to the last byte of
+     * the answer; past it the check is unavailable (503, retried by the caller), never refused. Defaults to 10s.
+     */
+    @WithDefault("10s")
+    Duration jwksFetchTimeout();
+
     /** Tolerated clock difference on expiry and not-before. Defaults to 5m. */
     @WithDefault("5m")
     Duration clockSkew();

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.core.Vertx;
 
 /** Builds a {@link JwtValidator} for the tokens of one Entra tenant. */
 public final class EntraValidators {
@@ -31,12 +32,13 @@ public final class EntraValidators {
     /**
      * The validator the settings describe, or empty when no tenant is configured.
      *
+     * @param vertx the Vert.x instance the signing keys are fetched on
      * @param prefix the configuration prefix, for error messages (e.g. {@code ingest.auth.entra})
      * @param defaultRole the role required when the settings name none
      * @param defaultCallers the callers ({@code appid}/{@code azp}) accepted when the settings name none;
      *            empty for any
      */
-    public static Optional<JwtValidator> from(EntraSettings settings, String prefix, String defaultRole,
+    public static Optional<JwtValidator> from(Vertx vertx, EntraSettings settings, String prefix, String defaultRole,
             List<String> defaultCallers) {
         Optional<String> tenant = settings.tenantId().filter(t -> !t.isBlank());
         if (tenant.isEmpty()) {
@@ -52,7 +54,8 @@ public final class EntraValidators {
         URI keys = settings.jwksUrl().orElse(URI.create(host + "/" + tenant.get() + "/discovery/v2.0/keys"));
         List<String> issuers = settings.issuers().orElse(defaultIssuers(host, tenant.get()));
         List<String> callers = settings.allowedCallers().orElse(defaultCallers);
-        Jwks jwks = new Jwks(keys, Clock.systemUTC(), Duration.ofHours(24), settings.jwksRefetchCooldown());
+        Jwks jwks = new Jwks(vertx, keys, Clock.systemUTC(), Duration.ofHours(24), settings.jwksRefetchCooldown(),
+                settings.jwksFetchTimeout());
         String role = settings.requiredRole().orElse(defaultRole);
         return Optional.of(new JwtValidator(jwks, new JwtValidator.Expectations(issuers, audiences,
                 Optional.of(role).filter(r -> !r.isBlank()), callers, settings.clockSkew()), Clock.systemUTC()));

@@ -1,124 +1,215 @@
 package io.amlrouter.security;
 
-import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.RSAPublicKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.Use;
+import org.jose4j.lang.JoseException;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 
 /**
- * The signing keys of a token issuer, fetched from its JWKS document and cached. An unknown key id
- * triggers one refetch (Entra rotates keys), at most once per {@code refetchCooldown}, so a flood of
- * tokens with made-up key ids cannot turn into a flood of requests to the issuer.
+ * The signing keys of a token issuer, fetched from its JWKS document on Vert.x and cached. An unknown key
+ * id triggers one refetch (Entra rotates keys), at most once per {@code refetchCooldown}, so a flood of
+ * tokens with made-up key ids cannot turn into a flood of requests to the issuer. Concurrent misses share
+ * one fetch, and each caller continues on its own Vert.x context (the request's), whichever request's
+ * fetch it waited for. HTTPS trusts the JDK's certificates, hostnames verified.
+ *
+ * <p>A fetch is bounded end to end by {@code fetchTimeout}: waiting for the pool's one connection, connecting,
+ * and the whole answer. Vert.x's own timeouts each cover one phase only (the client's connect timeout not
+ * the wait for a pooled connection, the request's idle timeout not the time before the request is sent),
+ * so a timer fails the fetch, and resets its request, when the bound passes: a fetch that cannot finish
+ * makes the keys unavailable (503) instead of leaving the caller waiting for ever.
+ *
+ * <p>Every fetch runs on one event-loop context of its own ({@code home}), whichever thread asked for it: the
+ * HTTP client's request, its answer and the body's read all happen there. Started from a thread outside
+ * Vert.x (a test's main thread, a plain executor), the client put the request on a context made for that
+ * thread, and in about one full test run in two the answer's end was handled before {@code body()} was
+ * asked for, so the body never completed and the fetch ran into its bound (seen as
+ * {@code trailers() != null} when the answer reached {@code compose}).
  */
-public final class Jwks {
+public final class Jwks implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Jwks.class);
 
     private final URI url;
+    private final Vertx vertx;
     private final HttpClient http;
+    private final Context home;
+    private final Duration fetchTimeout;
     private final Clock clock;
     private final Duration maxAge;
     private final Duration refetchCooldown;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     private volatile Map<String, PublicKey> keys = Map.of();
     private volatile Instant fetchedAt = Instant.EPOCH;
-    private volatile CompletableFuture<Map<String, PublicKey>> inFlight;
+    private Future<Map<String, PublicKey>> inFlight;
 
-    public Jwks(URI url, Clock clock, Duration maxAge, Duration refetchCooldown) {
+    /**
+     * @param fetchTimeout the most one fetch of the document may take, from asking the pool for a connection
+     *            to the last byte of the answer
+     */
+    public Jwks(Vertx vertx, URI url, Clock clock, Duration maxAge, Duration refetchCooldown, Duration fetchTimeout) {
         this.url = url;
+        this.vertx = vertx;
         this.clock = clock;
         this.maxAge = maxAge;
         this.refetchCooldown = refetchCooldown;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.fetchTimeout = fetchTimeout;
+        this.home = VertxContext.getRootContext(vertx.getOrCreateContext());
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, fetchTimeout.toMillis())).setMaxPoolSize(1)
+                .setVerifyHost(true));
+    }
+
+    /** Closes the HTTP client; a fetch in flight fails. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     /**
-     * The key for {@code kid}: empty when the issuer does not publish it; fails when the document
-     * cannot be fetched and no cached copy has the key.
+     * The key for {@code kid}: empty when the issuer does not publish it; fails with
+     * {@link KeysUnavailable} when the document cannot be fetched and no cached copy has the key.
      */
-    public CompletionStage<Optional<PublicKey>> key(String kid) {
+    public Uni<Optional<PublicKey>> key(String kid) {
         Instant now = clock.instant();
         PublicKey cached = keys.get(kid);
         boolean stale = now.isAfter(fetchedAt.plus(maxAge));
         if (cached != null && !stale) {
-            return CompletableFuture.completedFuture(Optional.of(cached));
+            return Uni.createFrom().item(Optional.of(cached));
         }
         if (cached == null && !stale && now.isBefore(fetchedAt.plus(refetchCooldown))) {
-            return CompletableFuture.completedFuture(Optional.empty());
+            return Uni.createFrom().item(Optional.empty());
         }
-        return refresh().handle((fresh, error) -> {
-            if (error != null) {
-                if (cached != null) {
-                    LOG.warnf("Could not refresh signing keys from %s, using the cached copy: %s", url, error.getMessage());
-                    return Optional.of(cached);
-                }
-                throw new IllegalStateException("signing keys unavailable from " + url + ": " + rootMessage(error), error);
-            }
-            return Optional.ofNullable(fresh.get(kid));
-        });
+        return Uni.createFrom().deferred(() -> UniHelper.toUni(refresh()).emitOn(onCallersContext()))
+                .map(fresh -> Optional.ofNullable(fresh.get(kid)))
+                .onFailure().recoverWithUni(error -> {
+                    if (cached != null) {
+                        LOG.warnf("Could not refresh signing keys from %s, using the cached copy: %s", url, rootMessage(error));
+                        return Uni.createFrom().item(Optional.of(cached));
+                    }
+                    return Uni.createFrom().failure(new KeysUnavailable(
+                            "signing keys unavailable from " + url + ": " + rootMessage(error), error));
+                });
     }
 
-    private synchronized CompletableFuture<Map<String, PublicKey>> refresh() {
-        CompletableFuture<Map<String, PublicKey>> running = inFlight;
-        if (running != null && !running.isDone()) {
+    /** The document cannot be fetched and no cached copy holds the key: the check is to be retried, never refused. */
+    public static final class KeysUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        KeysUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private synchronized Future<Map<String, PublicKey>> refresh() {
+        Future<Map<String, PublicKey>> running = inFlight;
+        if (running != null && !running.isComplete()) {
             return running;
         }
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET()
-                .header("Accept", "application/json").build();
-        CompletableFuture<Map<String, PublicKey>> next = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("HTTP " + response.statusCode());
-                    }
-                    Map<String, PublicKey> parsed = parse(response.body());
-                    keys = parsed;
-                    fetchedAt = clock.instant();
-                    LOG.debugf("Fetched %d signing keys from %s", parsed.size(), url);
-                    return parsed;
-                });
-        inFlight = next;
-        return next;
+        Promise<Map<String, PublicKey>> fetched = Promise.promise();
+        home.runOnContext(ignored -> fetch(fetched));
+        inFlight = fetched.future();
+        return inFlight;
     }
 
-    private Map<String, PublicKey> parse(byte[] body) {
+    private void fetch(Promise<Map<String, PublicKey>> fetched) {
+        long bound = Math.max(1, fetchTimeout.toMillis());
+        // connect timeout: also the wait for the pool's connection; idle timeout: between bytes of the answer
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
+                .putHeader("Accept", "application/json").setConnectTimeout(bound).setIdleTimeout(bound);
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        long timer = vertx.setTimer(bound, ignored -> {
+            if (fetched.tryFail(new TimeoutException("no answer within " + fetchTimeout))) {
+                HttpClientRequest req = sent.get();
+                if (req != null) {
+                    req.reset();
+                }
+            }
+        });
+        http.request(request)
+                .compose(req -> {
+                    sent.set(req);
+                    return req.send();
+                })
+                .compose(response -> response.statusCode() == 200 ? response.body()
+                        : Future.<Buffer>failedFuture("HTTP " + response.statusCode()))
+                .map(body -> parse(body.toString()))
+                .onComplete(result -> {
+                    vertx.cancelTimer(timer);
+                    if (result.failed()) {
+                        fetched.tryFail(result.cause());
+                        return;
+                    }
+                    keys = result.result();
+                    fetchedAt = clock.instant();
+                    LOG.debugf("Fetched %d signing keys from %s", result.result().size(), url);
+                    fetched.tryComplete(result.result());
+                });
+    }
+
+    /** The RSA signing keys of the document, by key id; keys of other types or uses are skipped. */
+    static Map<String, PublicKey> parse(String body) {
         try {
-            JsonNode doc = mapper.readTree(body);
             Map<String, PublicKey> out = new HashMap<>();
-            for (JsonNode k : doc.path("keys")) {
-                if (!"RSA".equals(k.path("kty").asText()) || !k.hasNonNull("kid") || !k.hasNonNull("n")
-                        || !k.hasNonNull("e")) {
-                    continue;
+            for (JsonWebKey k : new JsonWebKeySet(body).getJsonWebKeys()) {
+                if (k instanceof RsaJsonWebKey rsa && k.getKeyId() != null
+                        && (k.getUse() == null || Use.SIGNATURE.equals(k.getUse()))) {
+                    out.put(k.getKeyId(), rsa.getPublicKey());
                 }
-                if (k.hasNonNull("use") && !"sig".equals(k.path("use").asText())) {
-                    continue;
-                }
-                BigInteger n = new BigInteger(1, Base64.getUrlDecoder().decode(k.get("n").asText()));
-                BigInteger e = new BigInteger(1, Base64.getUrlDecoder().decode(k.get("e").asText()));
-                out.put(k.get("kid").asText(), KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e)));
             }
             return Map.copyOf(out);
-        } catch (Exception e) {
+        } catch (JoseException | RuntimeException e) {
             throw new IllegalStateException("not a JWKS document: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Where a waiting caller resumes: on the Vert.x context it subscribed from (a request's duplicated
+     * context keeps its local data), even when the fetch it waited for was started, and completed, on
+     * another request's context. A caller on any other thread resumes where the fetch completes: there
+     * {@link Vertx#currentContext()} is read from a thread local shared by every Vert.x instance in the
+     * JVM, which may name a context whose Vert.x is closed, and a task handed to such a context is dropped
+     * without a word (the caller would wait for ever).
+     */
+    private static Executor onCallersContext() {
+        Context caller = Context.isOnVertxThread() ? Vertx.currentContext() : null;
+        if (caller == null) {
+            return Runnable::run;
+        }
+        return task -> {
+            if (Vertx.currentContext() == caller) {
+                task.run();
+            } else {
+                caller.runOnContext(ignored -> task.run());
+            }
+        };
     }
 
     private static String rootMessage(Throwable t) {

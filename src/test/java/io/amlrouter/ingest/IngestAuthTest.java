@@ -158,6 +158,28 @@ class IngestAuthTest {
     }
 
     @Test
+    void aTokenOfAKeyNobodyPublishesIs401() {
+        post(bearer(TestTokens.signWithUnknownKey(TestTokens.eventGridClaims(), "someone-elses-key"))).statusCode(401)
+                .body("detail", equalTo("token signed with unknown key \"someone-elses-key\""));
+    }
+
+    @Test
+    void aRotatedKeyIsAcceptedAfterOneRefetch() {
+        String rotated = TestTokens.signWithRotatedKey(TestTokens.eventGridClaims());
+        try {
+            WireMockResource.serveJwks(TestTokens.jwksWithRotatedKey());
+            int before = WireMockResource.jwksFetches();
+            post(bearer(rotated)).statusCode(200);
+            org.assertj.core.api.Assertions.assertThat(WireMockResource.jwksFetches()).isEqualTo(before + 1);
+            post(bearer(rotated)).statusCode(200);
+            post(bearer(TestTokens.sign(TestTokens.eventGridClaims()))).statusCode(200);
+            org.assertj.core.api.Assertions.assertThat(WireMockResource.jwksFetches()).isEqualTo(before + 1);
+        } finally {
+            WireMockResource.serveJwks();
+        }
+    }
+
+    @Test
     void signingKeysUnreachableIs503NeverA401() {
         WireMockResource.failJwks();
         try {

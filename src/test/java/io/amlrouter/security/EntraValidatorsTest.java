@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpServer;
 
 import io.amlrouter.support.TestTokens;
+import io.vertx.core.Vertx;
 
 /**
  * Validators built from the Entra settings, checking real signed tokens against a JWKS served over HTTP:
@@ -37,6 +38,7 @@ class EntraValidatorsTest {
 
     static final String TENANT = TestTokens.TENANT;
     static HttpServer jwks;
+    static Vertx vertx;
 
     final List<LogRecord> records = new ArrayList<>();
     final Handler capture = new Handler() {
@@ -54,9 +56,12 @@ class EntraValidatorsTest {
         }
     };
     final Logger logger = Logger.getLogger(JwtValidator.class.getName());
+    /** The validators a test built, closed after it (each holds an HTTP client). */
+    final List<JwtValidator> built = new ArrayList<>();
 
     @BeforeAll
     static void serveJwks() throws Exception {
+        vertx = Vertx.vertx();
         jwks = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         jwks.createContext("/keys", exchange -> {
             byte[] body = TestTokens.jwks().getBytes(StandardCharsets.UTF_8);
@@ -71,6 +76,7 @@ class EntraValidatorsTest {
     @AfterAll
     static void stopJwks() {
         jwks.stop(0);
+        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
     @BeforeEach
@@ -81,6 +87,7 @@ class EntraValidatorsTest {
     @AfterEach
     void release() {
         logger.removeHandler(capture);
+        built.forEach(JwtValidator::close);
     }
 
     @Test
@@ -107,7 +114,7 @@ class EntraValidatorsTest {
     void aRoleHolderThatIsNotEventGridIsRefusedAndLoggedByItsAppId() {
         String user = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
         String token = TestTokens.sign(withCaller(user));
-        TokenCheck check = ingest("https://login.microsoftonline.com").check(token).toCompletableFuture().join();
+        TokenCheck check = ingest("https://login.microsoftonline.com").check(token).await().atMost(Duration.ofSeconds(30));
         assertTrue(check instanceof TokenCheck.Invalid i && i.reason().contains(user), check.toString());
         List<String> lines = records.stream().map(EntraValidatorsTest::message).toList();
         assertTrue(lines.stream().anyMatch(l -> l.contains(user) && l.contains("4962773b-9cdb-44cf-a8bf-237846a00ab7")),
@@ -119,12 +126,12 @@ class EntraValidatorsTest {
 
     @Test
     void theAdminValidatorAcceptsAnyCallerUnlessTold() {
-        JwtValidator admin = EntraValidators.from(settings("https://login.microsoftonline.com", Optional.empty()),
-                "admin.auth.entra", TestTokens.ROLE, List.of()).orElseThrow();
+        JwtValidator admin = keep(EntraValidators.from(vertx, settings("https://login.microsoftonline.com", Optional.empty()),
+                "admin.auth.entra", TestTokens.ROLE, List.of()).orElseThrow());
         assertInstanceOf(TokenCheck.Valid.class, check(admin, c -> c.put("appid", "04b07795-8ddb-461a-bbee-02f9e1bf7b46")));
-        JwtValidator restricted = EntraValidators.from(settings("https://login.microsoftonline.com",
+        JwtValidator restricted = keep(EntraValidators.from(vertx, settings("https://login.microsoftonline.com",
                 Optional.of(List.of("11111111-2222-3333-4444-555555555555"))), "admin.auth.entra", TestTokens.ROLE, List.of())
-                .orElseThrow();
+                .orElseThrow());
         assertInstanceOf(TokenCheck.Invalid.class, check(restricted, c -> c.put("appid", "04b07795-8ddb-461a-bbee-02f9e1bf7b46")));
         assertInstanceOf(TokenCheck.Valid.class, check(restricted, c -> c.put("appid", "11111111-2222-3333-4444-555555555555")));
     }
@@ -135,15 +142,20 @@ class EntraValidatorsTest {
         return claims;
     }
 
-    private static JwtValidator ingest(String host) {
-        return EntraValidators.from(settings(host, Optional.empty()), "ingest.auth.entra", TestTokens.ROLE,
-                EntraValidators.EVENT_GRID_APPS).orElseThrow();
+    private JwtValidator ingest(String host) {
+        return keep(EntraValidators.from(vertx, settings(host, Optional.empty()), "ingest.auth.entra", TestTokens.ROLE,
+                EntraValidators.EVENT_GRID_APPS).orElseThrow());
+    }
+
+    private JwtValidator keep(JwtValidator validator) {
+        built.add(validator);
+        return validator;
     }
 
     private static TokenCheck check(JwtValidator validator, Consumer<Map<String, Object>> change) {
         Map<String, Object> claims = TestTokens.eventGridClaims();
         change.accept(claims);
-        return validator.check(TestTokens.sign(claims)).toCompletableFuture().join();
+        return validator.check(TestTokens.sign(claims)).await().atMost(Duration.ofSeconds(30));
     }
 
     private static String message(LogRecord r) {
@@ -192,6 +204,11 @@ class EntraValidatorsTest {
             @Override
             public Duration jwksRefetchCooldown() {
                 return Duration.ofMinutes(1);
+            }
+
+            @Override
+            public Duration jwksFetchTimeout() {
+                return Duration.ofSeconds(10);
             }
 
             @Override

@@ -28,9 +28,12 @@ public final class TestTokens {
     public static final String EVENT_GRID_APP = "4962773b-9cdb-44cf-a8bf-237846a00ab7";
     public static final String ROLE = "AzureEventGridSecureWebhookSubscriber";
     public static final String KID = "test-key-1";
+    /** The key id of the key Entra rotates to ({@link #jwksWithRotatedKey()}). */
+    public static final String ROTATED_KID = "test-key-2";
 
     private static final KeyPair TRUSTED = generate();
     private static final KeyPair UNTRUSTED = generate();
+    private static final KeyPair ROTATED = generate();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestTokens() {
@@ -67,17 +70,42 @@ public final class TestTokens {
         return sign(claims, kid, TRUSTED.getPrivate());
     }
 
+    /** A token signed by the key Entra rotates to, under {@link #ROTATED_KID}: valid once the JWKS publishes it. */
+    public static String signWithRotatedKey(Map<String, Object> claims) {
+        return sign(claims, ROTATED_KID, ROTATED.getPrivate());
+    }
+
+    /** A token signed by a key the JWKS does not publish, under a key id it does not publish either. */
+    public static String signWithUnknownKey(Map<String, Object> claims, String kid) {
+        return sign(claims, kid, UNTRUSTED.getPrivate());
+    }
+
     public static String jwks() {
-        RSAPublicKey pub = (RSAPublicKey) TRUSTED.getPublic();
+        return jwksOf(Map.of(KID, (RSAPublicKey) TRUSTED.getPublic()));
+    }
+
+    /** The JWKS after Entra rotated keys: the trusted key and the new one ({@link #ROTATED_KID}). */
+    public static String jwksWithRotatedKey() {
+        Map<String, RSAPublicKey> keys = new LinkedHashMap<>();
+        keys.put(KID, (RSAPublicKey) TRUSTED.getPublic());
+        keys.put(ROTATED_KID, (RSAPublicKey) ROTATED.getPublic());
+        return jwksOf(keys);
+    }
+
+    private static String jwksOf(Map<String, RSAPublicKey> keys) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        Map<String, Object> key = new LinkedHashMap<>();
-        key.put("kty", "RSA");
-        key.put("use", "sig");
-        key.put("kid", KID);
-        key.put("n", b64.encodeToString(unsigned(pub.getModulus().toByteArray())));
-        key.put("e", b64.encodeToString(unsigned(pub.getPublicExponent().toByteArray())));
+        List<Map<String, Object>> jwks = new java.util.ArrayList<>();
+        keys.forEach((kid, pub) -> {
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("kty", "RSA");
+            key.put("use", "sig");
+            key.put("kid", kid);
+            key.put("n", b64.encodeToString(unsigned(pub.getModulus().toByteArray())));
+            key.put("e", b64.encodeToString(unsigned(pub.getPublicExponent().toByteArray())));
+            jwks.add(key);
+        });
         try {
-            return JSON.writeValueAsString(Map.of("keys", List.of(key)));
+            return JSON.writeValueAsString(Map.of("keys", jwks));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -2,6 +2,7 @@ package io.amlrouter.support;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -85,11 +86,21 @@ public class WireMockResource implements QuarkusTestResourceLifecycleManager {
 
     /** Serves the trusted test JWKS again (after a test replaced it). */
     public static void serveJwks() {
+        serveJwks(TestTokens.jwks());
+    }
+
+    /** Serves {@code jwks} as the signing keys until {@link #serveJwks()}. */
+    public static void serveJwks(String jwks) {
         if (jwksStub != null) {
             server.removeStub(jwksStub);
         }
         jwksStub = server.stubFor(jwksMapping().willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(TestTokens.jwks())));
+                .withHeader("Content-Type", "application/json").withBody(jwks)));
+    }
+
+    /** How many times the signing keys were fetched so far. */
+    public static int jwksFetches() {
+        return server.countRequestsMatching(getRequestedFor(urlPathEqualTo(jwksPath())).build()).getCount();
     }
 
     /** Makes the JWKS endpoint fail until {@link #serveJwks()}. */
