@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,13 +53,21 @@ public class EventPublisher {
      * Public for the history API's replay, which routes a recorded event through this same path.
      */
     public Uni<List<EventState>> publish(List<MlEvent> events, Duration deadline) {
+        return Uni.createFrom().completionStage(submit(events, deadline));
+    }
+
+    /**
+     * {@link #publish} without Mutiny, for the webhook's path: the states of the events, completed where the
+     * last outcome (or the deadline) completes it; completed with null at once when the replica is too busy.
+     */
+    public CompletionStage<List<EventState>> submit(List<MlEvent> events, Duration deadline) {
         int fresh = (int) events.stream().filter(e -> !inFlight.containsKey(e.id())).count();
         // Refuse when the replica is already at its bound, not when this delivery would cross it: a batch
         // larger than the bound must still be taken when the replica is idle, or Event Grid could never
         // deliver it. In flight therefore stays below max-in-flight plus one delivery (5,000 events).
         if (fresh > 0 && inFlightCount.getAndAdd(fresh) >= maxInFlight) {
             inFlightCount.addAndGet(-fresh);
-            return Uni.createFrom().nullItem();
+            return CompletableFuture.completedFuture(null);
         }
         int reserved = fresh;
         List<CompletableFuture<EventBus.Outcome>> outcomes = new ArrayList<>(events.size());
@@ -89,12 +98,12 @@ public class EventPublisher {
             inFlightCount.addAndGet(-reserved);
         }
         // One future for the answer, completed by the last outcome or at the deadline (a copy: completing it at the
-        // deadline must not complete an outcome another delivery shares); one Uni over it. A chain of Mutiny operators
-        // here (timeout, two recoveries, map) cost a context capture each per delivery.
+        // deadline must not complete an outcome another delivery shares). A chain of Mutiny operators here (timeout,
+        // two recoveries, map) cost a context capture each per delivery.
         CompletableFuture<?> all = outcomes.size() == 1 ? outcomes.get(0).copy()
                 : CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new));
-        return Uni.createFrom().completionStage(all.completeOnTimeout(null, deadline.toNanos(), TimeUnit.NANOSECONDS)
-                .handle((ignored, failure) -> states(events, outcomes)));
+        return all.completeOnTimeout(null, deadline.toNanos(), TimeUnit.NANOSECONDS)
+                .handle((ignored, failure) -> states(events, outcomes));
     }
 
     private static List<EventState> states(List<MlEvent> events, List<CompletableFuture<EventBus.Outcome>> outcomes) {

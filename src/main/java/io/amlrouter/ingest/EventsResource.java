@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -27,7 +29,6 @@ import io.amlrouter.events.MlEvent;
 import io.amlrouter.http.Problem;
 import io.amlrouter.http.Problems;
 import io.amlrouter.observability.LogContext;
-import io.smallrye.mutiny.Uni;
 
 /**
  * The Event Grid webhook. Answers follow Event Grid's reading of status codes: 200 once every action
@@ -61,42 +62,47 @@ public class EventsResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> receive(byte[] body, @HeaderParam("Content-Type") String contentType,
+    public CompletionStage<Response> receive(byte[] body, @HeaderParam("Content-Type") String contentType,
             @QueryParam("key") String queryKey, @HeaderParam("X-Event-Key") String headerKey,
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("aeg-subscription-name") String subscription,
             @HeaderParam("aeg-event-type") String aegEventType) {
         long start = System.nanoTime();
         return answer(body, contentType, queryKey, headerKey, authorization, subscription, aegEventType)
-                .invoke(response -> observe(response, start));
+                .thenApply(response -> observe(response, start));
     }
 
-    private Uni<Response> answer(byte[] body, String contentType, String queryKey, String headerKey,
+    // CompletionStage rather than Uni on this path: each Mutiny operator made per request captured and restored
+    // the request's context (ArC, MDC, OpenTelemetry). The answer is written on the request's context either
+    // way: RESTEasy Reactive resumes the request there.
+    private CompletionStage<Response> answer(byte[] body, String contentType, String queryKey, String headerKey,
             String authorization, String subscription, String aegEventType) {
         if (!state.accepting()) {
-            return Uni.createFrom().item(unavailable("shutting-down", "Shutting down",
-                    "This replica is shutting down; deliver again."));
+            return now(unavailable("shutting-down", "Shutting down", "This replica is shutting down; deliver again."));
         }
-        return authenticator.authenticate(queryKey, headerKey, authorization)
-                .chain(decision -> {
-                    if (decision instanceof AuthDecision.Denied denied) {
-                        refusals.unauthorized(subscription, denied.reason());
-                        return Uni.createFrom().item(unauthorized(denied.reason()));
-                    }
-                    if (decision instanceof AuthDecision.Unavailable u) {
-                        refusals.authUnavailable(u.reason());
-                        return Uni.createFrom().item(unavailable("auth-unavailable", "Credential check unavailable",
-                                "The credential could not be checked now: " + u.reason()));
-                    }
-                    return handle(body, contentType, subscription, aegEventType);
-                });
+        return authenticator.authenticate(queryKey, headerKey, authorization).thenCompose(decision -> {
+            if (decision instanceof AuthDecision.Denied denied) {
+                refusals.unauthorized(subscription, denied.reason());
+                return now(unauthorized(denied.reason()));
+            }
+            if (decision instanceof AuthDecision.Unavailable u) {
+                refusals.authUnavailable(u.reason());
+                return now(unavailable("auth-unavailable", "Credential check unavailable",
+                        "The credential could not be checked now: " + u.reason()));
+            }
+            return handle(body, contentType, subscription, aegEventType);
+        });
     }
 
-    private Uni<Response> handle(byte[] body, String contentType, String subscription, String aegEventType) {
+    private static CompletionStage<Response> now(Response response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private CompletionStage<Response> handle(byte[] body, String contentType, String subscription, String aegEventType) {
         Optional<BodyFormat> format = BodyFormat.fromContentType(contentType);
         if (format.isEmpty()) {
             refusals.invalid(subscription, "unsupported-media-type", "Content-Type " + contentType);
-            return Uni.createFrom().item(Problems.response(Problem.of(400, "unsupported-media-type",
+            return now(Problems.response(Problem.of(400, "unsupported-media-type",
                     "Unsupported content type",
                     "Content-Type \"" + contentType + "\" is not accepted: send application/json, "
                             + "application/cloudevents+json or application/cloudevents-batch+json (UTF-8)")
@@ -107,7 +113,7 @@ public class EventsResource {
             items = decoder.decodeDelivery(body, format.get());
         } catch (EventDecodingException e) {
             refusals.invalid(subscription, "invalid-body", e.getMessage());
-            return Uni.createFrom().item(Problems.response(Problem.of(400, "invalid-body", "Invalid event delivery",
+            return now(Problems.response(Problem.of(400, "invalid-body", "Invalid event delivery",
                     "The delivery was rejected whole: " + e.defects().size() + " defect(s).")
                     .withErrors(e.defects().stream().map(EventsResource::fieldError).toList())));
         }
@@ -128,7 +134,7 @@ public class EventsResource {
         }
         if (validation != null) {
             if (items.size() > 1) {
-                return Uni.createFrom().item(Problems.response(Problem.of(400, "invalid-body", "Invalid event delivery",
+                return now(Problems.response(Problem.of(400, "invalid-body", "Invalid event delivery",
                         "A subscription validation event is delivered alone.")));
             }
             metrics.subscriptionValidation();
@@ -137,23 +143,23 @@ public class EventsResource {
                         subscriptionSuffix(subscription), validation.id(),
                         validation.validationUrl() != null ? "; manual validation URL was offered too" : "");
             }
-            return Uni.createFrom().item(Response.ok(Map.of("validationResponse", validation.validationCode()))
+            return now(Response.ok(Map.of("validationResponse", validation.validationCode()))
                     .type(MediaType.APPLICATION_JSON).build());
         }
         if (events.isEmpty()) {
-            return Uni.createFrom().item(Response.ok(Map.of("events", List.of())).build());
+            return now(Response.ok(Map.of("events", List.of())).build());
         }
         for (int i = 0; i < events.size(); i++) {
             metrics.received(events.get(i));
         }
-        return publisher.publish(events, config.deadline()).map(states -> {
+        return publisher.submit(events, config.deadline()).thenApply(states -> {
             if (states == null) {
                 refusals.overloaded("refused a delivery of " + events.size() + " event(s): " + publisher.inFlight()
                         + " event(s) in flight (ingest.max-in-flight " + config.maxInFlight() + ")");
                 return Problems.response(overloaded().withRetryAfter(retryAfterSeconds()));
             }
             if (states.stream().allMatch(EventState::done)) {
-                return Response.ok(Map.of("events", states)).build();
+                return Response.ok(EventState.answer(states), MediaType.APPLICATION_JSON_TYPE).build();
             }
             return Problems.response(Problem.of(503, "not-finished", "Not all events were processed",
                     "Some actions failed transiently or are still running; deliver again and only what is "
@@ -194,11 +200,12 @@ public class EventsResource {
     }
 
     /** Counts an answer: its time, and its reason when it is a problem document. */
-    private void observe(Response response, long start) {
+    private Response observe(Response response, long start) {
         if (response.getEntity() instanceof Problem problem) {
             metrics.rejected(problem);
         }
         metrics.answered(response.getStatus(), start);
+        return response;
     }
 
     /** The answer to a delivery arriving while the replica is at one of its bounds (see {@link Admission}). */

@@ -2,6 +2,8 @@ package io.amlrouter.ingest;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,7 +15,6 @@ import io.amlrouter.security.SharedKeys;
 import io.amlrouter.security.TokenCheck;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
@@ -63,7 +64,7 @@ public class IngestAuthenticator {
         return open;
     }
 
-    Uni<AuthDecision> authenticate(String queryKey, String headerKey, String authorization) {
+    CompletionStage<AuthDecision> authenticate(String queryKey, String headerKey, String authorization) {
         if (open) {
             return done(new AuthDecision.Allowed("development mode"));
         }
@@ -73,7 +74,7 @@ public class IngestAuthenticator {
         }
         String token = bearer(authorization);
         if (token != null && entra.isPresent()) {
-            return entra.get().check(token).map(IngestAuthenticator::decision);
+            return entra.get().check(token).map(IngestAuthenticator::decision).subscribeAsCompletionStage();
         }
         if (keyGiven) {
             return done(new AuthDecision.Denied("the key is not valid"));
@@ -106,7 +107,7 @@ public class IngestAuthenticator {
         return a.regionMatches(true, 0, "Bearer ", 0, 7) ? a.substring(7).trim() : null;
     }
 
-    private static Uni<AuthDecision> done(AuthDecision d) {
-        return Uni.createFrom().item(d);
+    private static CompletionStage<AuthDecision> done(AuthDecision d) {
+        return CompletableFuture.completedFuture(d);
     }
 }
