@@ -92,7 +92,20 @@ public final class OwnContext {
      * there is none.
      */
     public static Executor current() {
-        Context context = Vertx.currentContext();
+        return on(Vertx.currentContext());
+    }
+
+    /**
+     * {@link #current()} for a caller that may be on a thread outside Vert.x: there the tasks run inline, where
+     * they are submitted. On such a thread {@link Vertx#currentContext()} reads a thread local shared by every
+     * Vert.x instance in the JVM, which may name a context whose Vert.x is closed, and a task handed to such a
+     * context is dropped without a word.
+     */
+    public static Executor currentOnVertxThread() {
+        return on(Context.isOnVertxThread() ? Vertx.currentContext() : null);
+    }
+
+    private static Executor on(Context context) {
         if (context == null) {
             return Runnable::run;
         }

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,6 +18,7 @@ import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.Use;
 import org.jose4j.lang.JoseException;
 
+import io.amlrouter.observability.OwnContext;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
@@ -107,7 +107,9 @@ public final class Jwks implements AutoCloseable {
         if (cached == null && !stale && now.isBefore(fetchedAt.plus(refetchCooldown))) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return Uni.createFrom().deferred(() -> UniHelper.toUni(refresh()).emitOn(onCallersContext()))
+        // a waiting caller resumes on the context it asked from (a request's duplicated context keeps its local data),
+        // whichever request's fetch it waited for; a caller outside Vert.x where the fetch completes
+        return Uni.createFrom().deferred(() -> UniHelper.toUni(refresh()).emitOn(OwnContext.currentOnVertxThread()))
                 .map(fresh -> Optional.ofNullable(fresh.get(kid)))
                 .onFailure().recoverWithUni(error -> {
                     if (cached != null) {
@@ -188,28 +190,6 @@ public final class Jwks implements AutoCloseable {
         } catch (JoseException | RuntimeException e) {
             throw new IllegalStateException("not a JWKS document: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Where a waiting caller resumes: on the Vert.x context it subscribed from (a request's duplicated
-     * context keeps its local data), even when the fetch it waited for was started, and completed, on
-     * another request's context. A caller on any other thread resumes where the fetch completes: there
-     * {@link Vertx#currentContext()} is read from a thread local shared by every Vert.x instance in the
-     * JVM, which may name a context whose Vert.x is closed, and a task handed to such a context is dropped
-     * without a word (the caller would wait for ever).
-     */
-    private static Executor onCallersContext() {
-        Context caller = Context.isOnVertxThread() ? Vertx.currentContext() : null;
-        if (caller == null) {
-            return Runnable::run;
-        }
-        return task -> {
-            if (Vertx.currentContext() == caller) {
-                task.run();
-            } else {
-                caller.runOnContext(ignored -> task.run());
-            }
-        };
     }
 
     private static String rootMessage(Throwable t) {
