@@ -119,10 +119,29 @@ final class Browser implements AutoCloseable {
         if (driver instanceof ChromeDriver) {
             try {
                 new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(10))
-                        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+                        .until(ignored -> gone(page));
             } catch (org.openqa.selenium.TimeoutException stayed) {
                 // A button that does not navigate: the page is the same one.
             }
+        }
+    }
+
+    /**
+     * Whether the element's page was replaced. Selenium's own {@code stalenessOf} knows only the stale-element
+     * answer; Chromium also answers "Node with given id does not belong to the document" when the new page
+     * replaces the old one during the call (seen once in CI, failing a console test that had done nothing wrong).
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
         }
     }
 
