@@ -63,7 +63,7 @@ public class AdminAuthFilter {
         if (keys.matches(token)) {
             return Uni.createFrom().nullItem();
         }
-        if (entra.isPresent() && token.chars().filter(c -> c == '.').count() == 2) {
+        if (entra.isPresent() && JwtValidator.compactJws(token)) {
             return entra.get().check(token).map(check -> {
                 if (check instanceof TokenCheck.Valid) {
                     return null;

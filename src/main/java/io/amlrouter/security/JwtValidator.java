@@ -88,7 +88,7 @@ public final class JwtValidator implements AutoCloseable {
         if (token.length() > MAX_TOKEN_LENGTH) {
             return done(new TokenCheck.Invalid("token too long"));
         }
-        if (token.chars().filter(c -> c == '.').count() != 2) {
+        if (!compactJws(token)) {
             return done(new TokenCheck.Invalid("not a signed JWT"));
         }
         JwtContext parsed;
@@ -118,6 +118,11 @@ public final class JwtValidator implements AutoCloseable {
             }
             return verify(key.get(), parsed) ? admit(valid) : new TokenCheck.Invalid("bad signature");
         }).onFailure(Jwks.KeysUnavailable.class).recoverWithItem(e -> new TokenCheck.Unavailable(e.getMessage()));
+    }
+
+    /** Whether {@code token} has the three dot-separated parts of a compact JWS (header, claims, signature). */
+    public static boolean compactJws(String token) {
+        return token.chars().filter(c -> c == '.').count() == 2;
     }
 
     /** Releases the HTTP client of the keys; for owners that go away before Vert.x does (tests). */
