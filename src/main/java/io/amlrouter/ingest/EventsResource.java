@@ -147,7 +147,7 @@ public class EventsResource {
                     .type(MediaType.APPLICATION_JSON).build());
         }
         if (events.isEmpty()) {
-            return now(Response.ok(Map.of("events", List.of())).build());
+            return now(Response.ok(EventState.answer(List.of()), MediaType.APPLICATION_JSON_TYPE).build());
         }
         for (int i = 0; i < events.size(); i++) {
             metrics.received(events.get(i));
