@@ -56,7 +56,7 @@ public class Admission {
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "1M") MemorySize bodyLimit,
             ObjectMapper mapper) throws JsonProcessingException {
         long unknownLength = bodyLimit.asLongValue();
-        Problem overloaded = EventsResource.overloaded().withRetryAfter(retryAfterSeconds);
+        Problem overloaded = EventGridWebhook.overloaded().withRetryAfter(retryAfterSeconds);
         String body = mapper.writeValueAsString(overloaded);
         router.route(HttpMethod.POST, "/events").order(Integer.MIN_VALUE + 101)
                 .handler(ctx -> admit(ctx, unknownLength, overloaded, body));

@@ -21,12 +21,16 @@ import io.vertx.ext.web.Router;
 @ApplicationScoped
 public class BodyLimit {
 
+    /** The answer to a body over the limit (also for a chunked body found too large while it is read). */
+    static Problem tooLarge(long max) {
+        return Problem.of(413, "body-too-large", "Body too large", "The body is larger than the limit of " + max + " bytes.");
+    }
+
     void install(@Observes Router router,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "1M") MemorySize limit,
             ObjectMapper mapper, IngestMetrics metrics) throws JsonProcessingException {
         long max = limit.asLongValue();
-        Problem tooLarge = Problem.of(413, "body-too-large", "Body too large",
-                "The body is larger than the limit of " + max + " bytes.");
+        Problem tooLarge = tooLarge(max);
         String body = mapper.writeValueAsString(tooLarge);
         router.route().order(Integer.MIN_VALUE + 100).handler(ctx -> {
             String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);

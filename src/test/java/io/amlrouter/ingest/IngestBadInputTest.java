@@ -1,11 +1,14 @@
 package io.amlrouter.ingest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 
@@ -16,6 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.amlrouter.support.TestData;
+import io.restassured.RestAssured;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -90,6 +94,33 @@ class IngestBadInputTest {
         System.arraycopy(prefix, 0, body, 0, prefix.length);
         given().queryParam("key", "test-key-1").contentType(JSON).body(body).post("/events")
                 .then().statusCode(413);
+    }
+
+    /**
+     * A chunked body declares no length, so it is cut off once what was read passes the limit: the same 413 problem
+     * document, and the connection is closed (the rest of the body is not read). Raw HTTP/1.1, since the clients at
+     * hand either send a length or fail on the early answer while they are still writing.
+     */
+    @Test
+    void chunkedBodyOverTheLimitIs413WhenItPassesIt() throws Exception {
+        try (Socket socket = new Socket("localhost", RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(utf8("POST /events?key=test-key-1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + JSON
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n"));
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            for (int sent = 0; sent < 1024 * 1024; sent += chunk.length) { // 1 MiB, the limit: still read
+                out.write(utf8(Integer.toHexString(chunk.length) + "\r\n"));
+                out.write(chunk);
+                out.write(utf8("\r\n"));
+            }
+            out.write(utf8("1\r\n \r\n")); // one byte more (and nothing after it, so the server has read all it was sent)
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"title\":\"Body too large\"");
+        }
     }
 
     @AfterEach

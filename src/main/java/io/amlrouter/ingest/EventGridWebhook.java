@@ -2,20 +2,11 @@ package io.amlrouter.ingest;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.OPTIONS;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
@@ -27,18 +18,18 @@ import io.amlrouter.events.EventTypes;
 import io.amlrouter.events.Inbound;
 import io.amlrouter.events.MlEvent;
 import io.amlrouter.http.Problem;
-import io.amlrouter.http.Problems;
 import io.amlrouter.observability.LogContext;
 
 /**
- * The Event Grid webhook. Answers follow Event Grid's reading of status codes: 200 once every action
- * is done (or failed permanently), 503 with {@code Retry-After} for anything that may succeed later,
- * 400/401/413 only for what will never succeed, since Event Grid does not retry those.
+ * The Event Grid webhook's decisions, apart from HTTP ({@link WebhookRoute} reads the request and writes the
+ * answer). Answers follow Event Grid's reading of status codes: 200 once every action is done (or failed
+ * permanently), 503 with {@code Retry-After} for anything that may succeed later, 400/401/413 only for what will
+ * never succeed, since Event Grid does not retry those.
  */
-@Path("/events")
-public class EventsResource {
+@ApplicationScoped
+public class EventGridWebhook {
 
-    private static final Logger LOG = Logger.getLogger(EventsResource.class);
+    private static final Logger LOG = Logger.getLogger(EventGridWebhook.class);
 
     private final IngestAuthenticator authenticator;
     private final EventDecoder decoder;
@@ -48,7 +39,7 @@ public class EventsResource {
     private final IngestMetrics metrics;
     private final Refusals refusals;
 
-    public EventsResource(IngestAuthenticator authenticator, EventDecoder decoder, EventPublisher publisher,
+    public EventGridWebhook(IngestAuthenticator authenticator, EventDecoder decoder, EventPublisher publisher,
             IngestState state, IngestConfig config, IngestMetrics metrics, Refusals refusals) {
         this.authenticator = authenticator;
         this.decoder = decoder;
@@ -59,51 +50,46 @@ public class EventsResource {
         this.refusals = refusals;
     }
 
-    @POST
-    @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_JSON)
-    public CompletionStage<Response> receive(byte[] body, @HeaderParam("Content-Type") String contentType,
-            @QueryParam("key") String queryKey, @HeaderParam("X-Event-Key") String headerKey,
-            @HeaderParam("Authorization") String authorization,
-            @HeaderParam("aeg-subscription-name") String subscription,
-            @HeaderParam("aeg-event-type") String aegEventType) {
-        long start = System.nanoTime();
-        return answer(body, contentType, queryKey, headerKey, authorization, subscription, aegEventType)
-                .thenApply(response -> observe(response, start));
+    /** What a delivery ({@code POST /events}) carries besides its body. */
+    record Delivery(String contentType, String queryKey, String headerKey, String authorization, String subscription,
+            String aegEventType) {
     }
 
-    // CompletionStage rather than Uni on this path: each Mutiny operator made per request captured and restored
-    // the request's context (ArC, MDC, OpenTelemetry). The answer is written on the request's context either
-    // way: RESTEasy Reactive resumes the request there.
-    private CompletionStage<Response> answer(byte[] body, String contentType, String queryKey, String headerKey,
-            String authorization, String subscription, String aegEventType) {
+    /**
+     * The answer to a delivery. A CompletionStage rather than a Uni: each Mutiny operator made per request captured
+     * and restored the request's context (ArC, MDC, OpenTelemetry); the route writes the answer on the request's
+     * context either way.
+     */
+    CompletionStage<Answer> receive(byte[] body, Delivery delivery) {
         if (!state.accepting()) {
             return now(unavailable("shutting-down", "Shutting down", "This replica is shutting down; deliver again."));
         }
-        return authenticator.authenticate(queryKey, headerKey, authorization).thenCompose(decision -> {
-            if (decision instanceof AuthDecision.Denied denied) {
-                refusals.unauthorized(subscription, denied.reason());
-                return now(unauthorized(denied.reason()));
-            }
-            if (decision instanceof AuthDecision.Unavailable u) {
-                refusals.authUnavailable(u.reason());
-                return now(unavailable("auth-unavailable", "Credential check unavailable",
-                        "The credential could not be checked now: " + u.reason()));
-            }
-            return handle(body, contentType, subscription, aegEventType);
-        });
+        return authenticator.authenticate(delivery.queryKey(), delivery.headerKey(), delivery.authorization())
+                .thenCompose(decision -> {
+                    if (decision instanceof AuthDecision.Denied denied) {
+                        refusals.unauthorized(delivery.subscription(), denied.reason());
+                        return now(unauthorized(denied.reason()));
+                    }
+                    if (decision instanceof AuthDecision.Unavailable u) {
+                        refusals.authUnavailable(u.reason());
+                        return now(unavailable("auth-unavailable", "Credential check unavailable",
+                                "The credential could not be checked now: " + u.reason()));
+                    }
+                    return handle(body, delivery);
+                });
     }
 
-    private static CompletionStage<Response> now(Response response) {
-        return CompletableFuture.completedFuture(response);
+    private static CompletionStage<Answer> now(Answer answer) {
+        return CompletableFuture.completedFuture(answer);
     }
 
-    private CompletionStage<Response> handle(byte[] body, String contentType, String subscription, String aegEventType) {
+    private CompletionStage<Answer> handle(byte[] body, Delivery delivery) {
+        String contentType = delivery.contentType();
+        String subscription = delivery.subscription();
         Optional<BodyFormat> format = BodyFormat.fromContentType(contentType);
         if (format.isEmpty()) {
             refusals.invalid(subscription, "unsupported-media-type", "Content-Type " + contentType);
-            return now(Problems.response(Problem.of(400, "unsupported-media-type",
-                    "Unsupported content type",
+            return now(Answer.of(Problem.of(400, "unsupported-media-type", "Unsupported content type",
                     "Content-Type \"" + contentType + "\" is not accepted: send application/json, "
                             + "application/cloudevents+json or application/cloudevents-batch+json (UTF-8)")
                     .withErrors(List.of(new Problem.FieldError("Content-Type", "unsupported: " + contentType)))));
@@ -113,9 +99,9 @@ public class EventsResource {
             items = decoder.decodeDelivery(body, format.get());
         } catch (EventDecodingException e) {
             refusals.invalid(subscription, "invalid-body", e.getMessage());
-            return now(Problems.response(Problem.of(400, "invalid-body", "Invalid event delivery",
+            return now(Answer.of(Problem.of(400, "invalid-body", "Invalid event delivery",
                     "The delivery was rejected whole: " + e.defects().size() + " defect(s).")
-                    .withErrors(e.defects().stream().map(EventsResource::fieldError).toList())));
+                    .withErrors(e.defects().stream().map(EventGridWebhook::fieldError).toList())));
         }
         List<MlEvent> events = new ArrayList<>(items.size());
         Inbound.SubscriptionValidation validation = null;
@@ -128,13 +114,13 @@ public class EventsResource {
                 try (LogContext ignored = LogContext.ofEvent(d.id(), EventTypes.SUBSCRIPTION_DELETED, null)) {
                     LOG.warnf("Event Grid reports that subscription %s was deleted (event %s, header aeg-event-type=%s)",
                             d.eventSubscriptionId() != null ? d.eventSubscriptionId() : subscription, d.id(),
-                            aegEventType);
+                            delivery.aegEventType());
                 }
             }
         }
         if (validation != null) {
             if (items.size() > 1) {
-                return now(Problems.response(Problem.of(400, "invalid-body", "Invalid event delivery",
+                return now(Answer.of(Problem.of(400, "invalid-body", "Invalid event delivery",
                         "A subscription validation event is delivered alone.")));
             }
             metrics.subscriptionValidation();
@@ -143,11 +129,10 @@ public class EventsResource {
                         subscriptionSuffix(subscription), validation.id(),
                         validation.validationUrl() != null ? "; manual validation URL was offered too" : "");
             }
-            return now(Response.ok(Map.of("validationResponse", validation.validationCode()))
-                    .type(MediaType.APPLICATION_JSON).build());
+            return now(Answer.validationResponse(validation.validationCode()));
         }
         if (events.isEmpty()) {
-            return now(Response.ok(EventState.answer(List.of()), MediaType.APPLICATION_JSON_TYPE).build());
+            return now(Answer.ok(EventState.answer(List.of())));
         }
         for (int i = 0; i < events.size(); i++) {
             metrics.received(events.get(i));
@@ -156,30 +141,22 @@ public class EventsResource {
             if (states == null) {
                 refusals.overloaded("refused a delivery of " + events.size() + " event(s): " + publisher.inFlight()
                         + " event(s) in flight (ingest.max-in-flight " + config.maxInFlight() + ")");
-                return Problems.response(overloaded().withRetryAfter(retryAfterSeconds()));
+                return Answer.of(overloaded().withRetryAfter(retryAfterSeconds()));
             }
             if (states.stream().allMatch(EventState::done)) {
-                return Response.ok(EventState.answer(states), MediaType.APPLICATION_JSON_TYPE).build();
+                return Answer.ok(EventState.answer(states));
             }
-            return Problems.response(Problem.of(503, "not-finished", "Not all events were processed",
+            return Answer.of(Problem.of(503, "not-finished", "Not all events were processed",
                     "Some actions failed transiently or are still running; deliver again and only what is "
                             + "still owed will run.")
                     .withRetryAfter(retryAfterSeconds()).withEvents(states));
         });
     }
 
-    @OPTIONS
-    public Response abuseProtection(@HeaderParam("WebHook-Request-Origin") String origin,
-            @HeaderParam("WebHook-Request-Rate") String requestedRate) {
-        long start = System.nanoTime();
-        Response response = handshake(origin, requestedRate);
-        observe(response, start);
-        return response;
-    }
-
-    private Response handshake(String origin, String requestedRate) {
+    /** The CloudEvents abuse-protection handshake ({@code OPTIONS /events}). */
+    Answer handshake(String origin, String requestedRate) {
         if (origin == null || origin.isBlank()) {
-            return Problems.response(Problem.of(400, "invalid-handshake", "Invalid handshake",
+            return Answer.of(Problem.of(400, "invalid-handshake", "Invalid handshake",
                     "The CloudEvents abuse-protection handshake needs a WebHook-Request-Origin header.")
                     .withErrors(List.of(new Problem.FieldError("WebHook-Request-Origin", "missing"))));
         }
@@ -187,25 +164,16 @@ public class EventsResource {
         boolean consent = allowed.contains("*") || allowed.stream().anyMatch(o -> o.equalsIgnoreCase(origin.trim()));
         if (!consent) {
             refusals.forbiddenOrigin(origin);
-            return Response.fromResponse(Problems.response(Problem.of(403, "origin-not-allowed", "Origin not allowed",
-                    "This webhook does not accept deliveries from " + origin.trim() + ".")))
-                    .header("Allow", "POST, OPTIONS").build();
+            return Answer.of(Problem.of(403, "origin-not-allowed", "Origin not allowed",
+                    "This webhook does not accept deliveries from " + origin.trim() + "."))
+                    .withHeader("Allow", "POST, OPTIONS");
         }
         metrics.abuseProtection();
         LOG.infof("CloudEvents abuse-protection handshake from %s (requested rate %s)", origin,
                 requestedRate == null ? "unspecified" : requestedRate);
-        return Response.ok().header("WebHook-Allowed-Origin", origin.trim())
-                .header("WebHook-Allowed-Rate", config.handshake().allowedRate())
-                .header("Allow", "POST, OPTIONS").build();
-    }
-
-    /** Counts an answer: its time, and its reason when it is a problem document. */
-    private Response observe(Response response, long start) {
-        if (response.getEntity() instanceof Problem problem) {
-            metrics.rejected(problem);
-        }
-        metrics.answered(response.getStatus(), start);
-        return response;
+        return Answer.empty(200).withHeader("WebHook-Allowed-Origin", origin.trim())
+                .withHeader("WebHook-Allowed-Rate", config.handshake().allowedRate())
+                .withHeader("Allow", "POST, OPTIONS");
     }
 
     /** The answer to a delivery arriving while the replica is at one of its bounds (see {@link Admission}). */
@@ -214,17 +182,13 @@ public class EventsResource {
                 "This replica is at its limit of events in flight or of request bytes held; deliver again later.");
     }
 
-    private Response unauthorized(String reason) {
-        Response.ResponseBuilder builder = Response.fromResponse(Problems.response(Problem.of(401, "unauthorized",
-                "Unauthorized", reason)));
-        if (authenticator.expectsBearer()) {
-            builder.header("WWW-Authenticate", "Bearer");
-        }
-        return builder.build();
+    private Answer unauthorized(String reason) {
+        Answer answer = Answer.of(Problem.of(401, "unauthorized", "Unauthorized", reason));
+        return authenticator.expectsBearer() ? answer.withHeader("WWW-Authenticate", "Bearer") : answer;
     }
 
-    private Response unavailable(String slug, String title, String detail) {
-        return Problems.response(Problem.of(503, slug, title, detail).withRetryAfter(retryAfterSeconds()));
+    private Answer unavailable(String slug, String title, String detail) {
+        return Answer.of(Problem.of(503, slug, title, detail).withRetryAfter(retryAfterSeconds()));
     }
 
     private int retryAfterSeconds() {
