@@ -18,6 +18,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 
 /**
  * The router's spans, under the HTTP server span Quarkus starts for each delivery (which continues a
@@ -76,9 +77,13 @@ public class Tracing {
         return enabled;
     }
 
-    /** The message, carrying the current trace context (the delivery's span) along when tracing is on. */
+    /**
+     * The message, carrying the current trace context (the delivery's span) along when tracing is on, in SmallRye
+     * Reactive Messaging's own {@link TracingMetadata} (as its connectors carry a record's parent context): the
+     * channel hop leaves the thread, and with it the current context, behind.
+     */
     public <T> Message<T> carry(Message<T> message) {
-        return enabled ? message.addMetadata(new TraceParent(Context.current())) : message;
+        return enabled ? message.addMetadata(TracingMetadata.withPrevious(Context.current())) : message;
     }
 
     /**
@@ -125,6 +130,6 @@ public class Tracing {
     }
 
     private static Context parent(Message<?> message) {
-        return message.getMetadata(TraceParent.class).map(TraceParent::context).orElseGet(Context::root);
+        return TracingMetadata.fromMessage(message).map(TracingMetadata::getPreviousContext).orElseGet(Context::root);
     }
 }
