@@ -1,6 +1,7 @@
 package io.amlrouter.ingest;
 
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -89,7 +90,8 @@ public class WebhookRoute {
 
     private void finish(RoutingContext ctx, long start, Answer answer, Throwable failure) {
         if (failure != null) {
-            failed(ctx, start, failure);
+            failed(ctx, start, failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure);
         } else {
             write(ctx, start, answer);
         }
@@ -195,7 +197,7 @@ public class WebhookRoute {
      * nothing of the delivery was acknowledged.
      */
     private void failed(RoutingContext ctx, long start, Throwable failure) {
-        LOG.errorf(failure, "Answering a delivery failed: %s", failure.toString());
+        LOG.error("Answering a delivery failed (answered 500, which Event Grid delivers again)", failure);
         Problem problem = Problem.of(500, "internal-error", "Internal error",
                 "The delivery could not be processed because of an error on this replica; deliver again.");
         write(ctx, start, Answer.of(problem));
