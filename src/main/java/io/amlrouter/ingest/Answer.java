@@ -27,15 +27,31 @@ record Answer(int status, byte[] json, Problem problem, List<Map.Entry<String, S
 
     /** Event Grid's subscription validation handshake answered: {@code {"validationResponse":"<code>"}}. */
     static Answer validationResponse(String code) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
+        return ok(json(64, json -> {
             json.writeStartObject();
             json.writeStringField("validationResponse", code);
             json.writeEndObject();
+        }));
+    }
+
+    /** What {@link #json} writes, with Jackson's streaming generator. */
+    @FunctionalInterface
+    interface JsonContent {
+        void writeTo(JsonGenerator json) throws IOException;
+    }
+
+    /**
+     * A JSON body written directly as UTF-8 bytes (no databind, so no accessor is looked up or called by
+     * reflection); {@code capacity} is a first guess of its size.
+     */
+    static byte[] json(int capacity, JsonContent content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(capacity);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            content.writeTo(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
-        return ok(out.toByteArray());
+        return out.toByteArray();
     }
 
     static Answer empty(int status) {

@@ -1,12 +1,9 @@
 package io.amlrouter.ingest;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -25,8 +22,6 @@ public record EventState(String id, String type, String state, String detail) {
     static final String FAILED = "failed";
     static final String PENDING = "pending";
 
-    private static final JsonFactory JSON = new JsonFactory();
-
     public boolean done() {
         return DONE.equals(state);
     }
@@ -37,8 +32,7 @@ public record EventState(String id, String type, String state, String detail) {
      * delivery and the generic path resolves and calls each accessor by reflection.
      */
     static byte[] answer(List<EventState> states) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(32 + 96 * states.size());
-        try (JsonGenerator json = JSON.createGenerator(out)) {
+        return Answer.json(32 + 96 * states.size(), json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("events");
             for (EventState s : states) {
@@ -51,10 +45,7 @@ public record EventState(String id, String type, String state, String detail) {
             }
             json.writeEndArray();
             json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-        }
-        return out.toByteArray();
+        });
     }
 
     private static void field(JsonGenerator json, String name, String value) throws IOException {

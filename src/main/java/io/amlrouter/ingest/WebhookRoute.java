@@ -8,14 +8,12 @@ import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.amlrouter.http.Problem;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,17 +42,15 @@ public class WebhookRoute {
     private final EventGridWebhook webhook;
     private final IngestMetrics metrics;
     private final ObjectMapper mapper;
+    private final BodyLimit bodyLimit;
     private final long maxBody;
-    private final String tooLarge;
 
-    public WebhookRoute(EventGridWebhook webhook, IngestMetrics metrics, ObjectMapper mapper,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "1M") MemorySize maxBody)
-            throws JsonProcessingException {
+    public WebhookRoute(EventGridWebhook webhook, IngestMetrics metrics, ObjectMapper mapper, BodyLimit bodyLimit) {
         this.webhook = webhook;
         this.metrics = metrics;
         this.mapper = mapper;
-        this.maxBody = maxBody.asLongValue();
-        this.tooLarge = mapper.writeValueAsString(BodyLimit.tooLarge(this.maxBody));
+        this.bodyLimit = bodyLimit;
+        this.maxBody = bodyLimit.max();
     }
 
     void install(@Observes Router router) {
@@ -106,7 +102,8 @@ public class WebhookRoute {
 
     /**
      * Collects the body; one over the limit (a chunked body: a declared length over it was refused by
-     * {@link BodyLimit} already) is answered 413 and the connection closed, as Quarkus does for its resources.
+     * {@link BodyLimit} already) gets BodyLimit's 413 and the connection is closed, as Quarkus does for its
+     * resources.
      */
     private void readBody(RoutingContext ctx, long start, Consumer<byte[]> then) {
         HttpServerRequest request = ctx.request();
@@ -124,14 +121,11 @@ public class WebhookRoute {
             }
             if (body.length() + chunk.length() > maxBody) {
                 over[0] = true;
-                metrics.rejected(BodyLimit.tooLarge(maxBody));
-                metrics.answered(413, start);
-                ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                        .putHeader(HttpHeaders.CONNECTION, "close").end(tooLarge).onComplete(sent -> {
-                            if (request.version() != HttpVersion.HTTP_2) {
-                                request.connection().close(); // the rest of the body is not read
-                            }
-                        });
+                bodyLimit.refuse(ctx, true, start).onComplete(sent -> {
+                    if (request.version() != HttpVersion.HTTP_2) {
+                        request.connection().close(); // the rest of the body is not read
+                    }
+                });
                 return;
             }
             body.appendBuffer(chunk);
